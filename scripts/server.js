@@ -1,0 +1,48 @@
+// Production server entry: SvelteKit's adapter-node handler plus WebSocket upgrades for tRPC
+// subscriptions on /api/ws. Importing build/handler.js runs the app's `init` hook, which starts
+// (or connects to) the database, migrates and seeds; a failure there exits with a clear message.
+import { createServer } from 'node:http';
+
+process.env.NODE_ENV ??= 'production';
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+process.env.ORIGIN ??= `http://localhost:${port}`;
+
+function fail(err) {
+	const message = err?.message ?? String(err);
+	console.error(JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: `Cannot start: ${message}` }));
+	console.error(`\nitsm-helpdesk could not start:\n  ${message}\n`);
+	process.exit(1);
+}
+
+let handler;
+try {
+	({ handler } = await import('../build/handler.js'));
+} catch (err) {
+	fail(err);
+}
+const runtime = await globalThis.__itsmRuntime;
+
+const server = createServer((req, res) => handler(req, res));
+server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
+server.on('error', (err) =>
+	fail(err.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use. Set PORT to another port.`) : err)
+);
+server.listen(port, host, () => {
+	console.log(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: `listening on http://localhost:${port}`, port }));
+});
+
+let closing = false;
+async function shutdown(signal) {
+	if (closing) return;
+	closing = true;
+	console.log(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: `${signal}: shutting down` }));
+	const forced = setTimeout(() => process.exit(1), 10_000);
+	forced.unref();
+	server.close();
+	server.closeAllConnections?.();
+	await runtime.shutdown().catch(() => undefined);
+	process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

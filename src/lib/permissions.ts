@@ -1,0 +1,64 @@
+/**
+ * The one registry of permissions. Every tRPC procedure, page guard and REST endpoint asks
+ * `can(role, permission)`. Shared with the browser (no secrets here) so the nav shows only what
+ * a role may use; the server always checks again.
+ */
+export const ROLES = ['ADMIN', 'IT_MANAGER', 'AGENT', 'END_USER', 'REQUESTER'] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<RoleName, string> = {
+	ADMIN: 'Admin',
+	IT_MANAGER: 'IT Manager',
+	AGENT: 'Agent',
+	END_USER: 'End User',
+	REQUESTER: 'Requester'
+};
+
+export const PERMISSIONS = [
+	'profile.read',
+	'profile.update',
+	'notification.read',
+	'portal.use',
+	'staff.use',
+	'user.read',
+	'user.create',
+	'user.update',
+	'user.changeRole',
+	'user.deactivate',
+	'group.read',
+	'group.manage',
+	'apiKey.manage',
+	'apiKey.manageOwn',
+	'audit.read',
+	'settings.manage',
+	'system.health'
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const SELF: Permission[] = ['profile.read', 'profile.update', 'notification.read'];
+const STAFF: Permission[] = [...SELF, 'staff.use', 'user.read', 'group.read', 'apiKey.manageOwn'];
+
+export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
+	ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'portal.use')),
+	IT_MANAGER: new Set<Permission>([...STAFF, 'group.manage', 'system.health']),
+	AGENT: new Set<Permission>(STAFF),
+	END_USER: new Set<Permission>([...SELF, 'portal.use']),
+	REQUESTER: new Set<Permission>([])
+};
+
+export function can(role: RoleName | null | undefined, permission: Permission): boolean {
+	return role ? ROLE_PERMISSIONS[role].has(permission) : false;
+}
+
+export const STAFF_ROLES: readonly RoleName[] = ['ADMIN', 'IT_MANAGER', 'AGENT'];
+
+export function isStaff(role: RoleName | null | undefined): boolean {
+	return can(role, 'staff.use');
+}
+
+/** Where a role lands after sign-in. */
+export function homeFor(role: RoleName): string {
+	if (isStaff(role)) return '/app';
+	if (can(role, 'portal.use')) return '/portal';
+	return '/login';
+}

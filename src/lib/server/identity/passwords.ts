@@ -1,0 +1,24 @@
+import { hash, verify, Algorithm } from '@node-rs/argon2';
+
+// argon2id with OWASP's recommended minimum (19 MiB, 2 passes).
+const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+export function hashPassword(password: string): Promise<string> {
+	return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
+	if (!stored) return false;
+	try {
+		return await verify(stored, password);
+	} catch {
+		return false;
+	}
+}
+
+/** A hash to verify against when the email is unknown, so timing does not reveal which. */
+let dummy: Promise<string> | undefined;
+export function dummyHash(): Promise<string> {
+	dummy ??= hashPassword('not-a-real-password');
+	return dummy;
+}

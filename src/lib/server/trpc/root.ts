@@ -1,0 +1,19 @@
+import { apiKeysRouter } from './routers/apiKeys';
+import { authRouter } from './routers/auth';
+import { groupsRouter } from './routers/groups';
+import { healthRouter } from './routers/health';
+import { notificationsRouter } from './routers/notifications';
+import { usersRouter } from './routers/users';
+import { createCallerFactory, router } from './init';
+
+export const appRouter = router({
+	auth: authRouter,
+	health: healthRouter,
+	users: usersRouter,
+	groups: groupsRouter,
+	apiKeys: apiKeysRouter,
+	notifications: notificationsRouter
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
