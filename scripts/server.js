@@ -6,7 +6,12 @@ import { createServer } from 'node:http';
 process.env.NODE_ENV ??= 'production';
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
-process.env.ORIGIN ??= `http://localhost:${port}`;
+// Without ORIGIN, the app's origin is http://<Host header>, so it works under any name it is
+// reached by (localhost, 127.0.0.1, a LAN name). adapter-node would assume https otherwise and
+// refuse form posts. The header is overwritten on every request, so clients cannot spoof it.
+// Behind a TLS-terminating proxy, set ORIGIN=https://helpdesk.example.com.
+const PROTO_HEADER = 'x-itsm-forwarded-proto';
+if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = PROTO_HEADER;
 
 function fail(err) {
 	const message = err?.message ?? String(err);
@@ -23,7 +28,10 @@ try {
 }
 const runtime = await globalThis.__itsmRuntime;
 
-const server = createServer((req, res) => handler(req, res));
+const server = createServer((req, res) => {
+	if (!process.env.ORIGIN) req.headers[PROTO_HEADER] = 'http';
+	handler(req, res);
+});
 server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
 server.on('error', (err) =>
 	fail(err.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use. Set PORT to another port.`) : err)

@@ -22,13 +22,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
 	event.locals.requestId = requestId;
 	event.locals.log = log.child({ requestId });
-	event.locals.user = null;
-	event.locals.sessionId = null;
 	const { pathname } = event.url;
 
 	let response: Response;
 	try {
-		if (pathname !== '/healthz') await authenticate(event);
+		await authenticate(event, pathname !== '/healthz');
 		event.locals.theme = event.locals.user?.theme ?? (event.cookies.get(THEME_COOKIE) === 'light' ? 'light' : 'dark');
 
 		const guard = guardFor(pathname);

@@ -29,14 +29,16 @@ export const actions: Actions = {
 		const raw = { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') };
 		const parsed = signInSchema.safeParse(raw);
 		if (!parsed.success) {
-			return fail(400, { email: raw.email, fields: z.flattenError(parsed.error).fieldErrors, message: null });
+			const fields: Record<string, string[] | undefined> = z.flattenError(parsed.error).fieldErrors;
+			return fail(400, { email: raw.email, fields, message: null });
 		}
 		try {
 			const user = await callerFor(event).auth.signIn(parsed.data);
 			redirect(303, safeRedirect(event.url.searchParams.get('redirectTo')) ?? homeFor(user.role));
 		} catch (err) {
 			if (err instanceof TRPCError && (err.code === 'UNAUTHORIZED' || err.code === 'TOO_MANY_REQUESTS')) {
-				return fail(err.code === 'UNAUTHORIZED' ? 400 : 429, { email: raw.email, fields: {}, message: err.message });
+				const fields: Record<string, string[] | undefined> = {};
+				return fail(err.code === 'UNAUTHORIZED' ? 400 : 429, { email: raw.email, fields, message: err.message });
 			}
 			throw err;
 		}

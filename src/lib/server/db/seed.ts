@@ -82,16 +82,17 @@ export async function seedDemo(): Promise<boolean> {
 			(await tx.user.findMany({ select: { id: true, email: true } })).map((u) => [u.email, u.id])
 		);
 		const id = (email: string) => byEmail.get(email)!;
-		const groups: [string, string, string, string[]][] = [
-			['Service Desk', 'First line: every new ticket lands here.', 'manager@demo.test', ['agent@demo.test', 'jonas.becker@demo.test', 'lea.schmidt@demo.test']],
-			['Network', 'Switches, Wi-Fi, VPN and firewalls.', 'grace.okafor@demo.test', ['priya.raman@demo.test', 'tomas.ortega@demo.test']],
-			['Workplace', 'Laptops, phones, printers and accessories.', 'manager@demo.test', ['jonas.becker@demo.test', 'lea.schmidt@demo.test', 'agent@demo.test']]
+		const groups: [string, string, string, string[], string][] = [
+			['Service Desk', 'First line: every new ticket lands here.', 'manager@demo.test', ['agent@demo.test', 'jonas.becker@demo.test', 'lea.schmidt@demo.test'], 'support@demo.test'],
+			['Network', 'Switches, Wi-Fi, VPN and firewalls.', 'grace.okafor@demo.test', ['priya.raman@demo.test', 'tomas.ortega@demo.test'], 'network@demo.test'],
+			['Workplace', 'Laptops, phones, printers and accessories.', 'manager@demo.test', ['jonas.becker@demo.test', 'lea.schmidt@demo.test', 'agent@demo.test'], 'workplace@demo.test']
 		];
-		for (const [name, description, manager, members] of groups) {
+		for (const [name, description, manager, members, email] of groups) {
 			await tx.group.create({
 				data: {
 					name,
 					description,
+					email,
 					managerId: id(manager),
 					members: { create: members.map((m) => ({ userId: id(m) })) }
 				}
@@ -104,6 +105,15 @@ export async function seedDemo(): Promise<boolean> {
 				title: 'Welcome to the helpdesk',
 				body: 'This is a demo installation. Everything you change stays in ./data.',
 				link: '/app'
+			}
+		});
+		await tx.notification.create({
+			data: {
+				userId: id('user@demo.test'),
+				type: 'welcome',
+				title: 'Welcome to the self-service portal',
+				body: 'Reach the service desk at support@demo.test.',
+				link: '/portal'
 			}
 		});
 		await tx.setting.create({ data: { key: 'demo.seededAt', value: new Date().toISOString() } });

@@ -2,8 +2,14 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { resolveApiKey } from '../identity/apikeys';
 import { resolveSession, SESSION_COOKIE } from '../identity/sessions';
 
-/** Resolves the caller once per request: a bearer API key, else the session cookie. */
-export async function authenticate(event: RequestEvent): Promise<void> {
+/**
+ * Resolves the caller once per request into event.locals: a bearer API key, else the session
+ * cookie. With `resolve` false (health checks) the request stays anonymous without a query.
+ */
+export async function authenticate(event: RequestEvent, resolve = true): Promise<void> {
+	event.locals.user = null;
+	event.locals.sessionId = null;
+	if (!resolve) return;
 	const header = event.request.headers.get('authorization');
 	if (header?.toLowerCase().startsWith('bearer ')) {
 		event.locals.user = await resolveApiKey(header.slice(7).trim());

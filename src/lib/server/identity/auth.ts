@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import { db } from '../db/client';
 import { audit } from '../audit';
 import { dummyHash, verifyPassword } from './passwords';
-import { assertSignInAllowed, clearSignInFailures, recordSignInFailure, signInKey } from './ratelimit';
+import { clearSignInFailures, consumeSignInAttempt, signInKey } from './ratelimit';
 import { issueSession, revokeSession, toSessionUser, type IssuedSession } from './sessions';
 import type { SessionUser } from './types';
 
@@ -22,13 +22,12 @@ export async function signIn(
 	meta: { ip: string; userAgent?: string | null }
 ): Promise<SignInResult> {
 	const key = signInKey(meta.ip, email);
-	await assertSignInAllowed(key);
+	await consumeSignInAttempt(key);
 	const user = await db().user.findUnique({ where: { email: email.trim().toLowerCase() } });
 	const ok = user
 		? await verifyPassword(user.passwordHash, password)
 		: await verifyPassword(await dummyHash(), password).then(() => false);
 	if (!user || !ok || !user.active || user.role === 'REQUESTER') {
-		await recordSignInFailure(key);
 		throw new AppError('UNAUTHORIZED', INVALID_CREDENTIALS);
 	}
 	await clearSignInFailures(key);

@@ -129,3 +129,25 @@ export async function setMembers(actor: Actor, id: string, userIds: string[]) {
 	await publish({ type: 'GroupChanged', groupId: id });
 	return getGroup(id);
 }
+
+/** Sets which teams a user belongs to (from the user's page). */
+export async function setUserGroups(actor: Actor, userId: string, groupIds: string[]) {
+	const wanted = [...new Set(groupIds)];
+	await db().$transaction(async (tx) => {
+		const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
+		if (!user) throw notFound('User not found.');
+		if ((await tx.group.count({ where: { id: { in: wanted } } })) !== wanted.length) {
+			throw new AppError('BAD_REQUEST', 'Some chosen teams do not exist.', {
+				groupIds: ['Some chosen teams do not exist.']
+			});
+		}
+		await tx.groupMember.deleteMany({ where: { userId, groupId: { notIn: wanted } } });
+		await tx.groupMember.createMany({
+			data: wanted.map((groupId) => ({ groupId, userId })),
+			skipDuplicates: true
+		});
+		await audit(tx, { actorId: actor.id, action: 'user.groups', entityType: 'User', entityId: userId, data: { groupIds: wanted }, ip: actor.ip });
+	});
+	for (const groupId of wanted) await publish({ type: 'GroupChanged', groupId });
+	return wanted;
+}

@@ -32,19 +32,18 @@ function tooMany(res: RateLimiterRes): AppError {
 	);
 }
 
-/** Throws TOO_MANY_REQUESTS when this key has used up its failures. */
-export async function assertSignInAllowed(key: string): Promise<void> {
-	const res = await limiter().get(key);
-	if (res && res.consumedPoints >= 10) throw tooMany(res);
-}
-
-export async function recordSignInFailure(key: string): Promise<void> {
-	await limiter()
-		.consume(key)
-		.catch((res: unknown) => {
-			if (res instanceof RateLimiterRes) return;
-			throw res;
-		});
+/**
+ * Counts an attempt before its password is checked and throws TOO_MANY_REQUESTS past the 10th.
+ * The increment is one atomic upsert, so a burst of parallel attempts cannot all pass a
+ * read-then-write check; a successful sign-in clears the count, so only failures add up.
+ */
+export async function consumeSignInAttempt(key: string): Promise<void> {
+	try {
+		await limiter().consume(key);
+	} catch (res) {
+		if (res instanceof RateLimiterRes) throw tooMany(res);
+		throw res;
+	}
 }
 
 export async function clearSignInFailures(key: string): Promise<void> {

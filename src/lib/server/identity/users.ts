@@ -152,19 +152,24 @@ export async function updateUser(actor: Actor, input: z.input<typeof updateUserS
 	}
 }
 
-/** Keeps at least one active admin, so nobody can lock the organisation out. */
+/**
+ * Keeps at least one active admin, so nobody can lock the organisation out. The active admins'
+ * rows are locked (in id order) until the transaction ends, so two admins demoting or
+ * deactivating each other at the same moment cannot both see "another admin remains".
+ */
 async function assertNotLastAdmin(tx: Prisma.TransactionClient, userId: string, message: string) {
-	const others = await tx.user.count({
-		where: { role: 'ADMIN', active: true, id: { not: userId } }
-	});
-	if (others === 0) throw new AppError('CONFLICT', message);
+	const admins = await tx.$queryRaw<{ id: string }[]>`
+		SELECT id FROM "User" WHERE role = 'ADMIN' AND active ORDER BY id FOR UPDATE`;
+	if (!admins.some((a) => a.id !== userId)) throw new AppError('CONFLICT', message);
 }
 
 export async function changeRole(actor: Actor, id: string, role: Role) {
+	let changed = false;
 	const user = await db().$transaction(async (tx) => {
 		const before = await tx.user.findUnique({ where: { id }, select: { role: true } });
 		if (!before) throw notFound('User not found.');
 		if (before.role === role) return tx.user.findUniqueOrThrow({ where: { id }, select: userListSelect });
+		changed = true;
 		if (before.role === 'ADMIN') {
 			await assertNotLastAdmin(tx, id, 'This is the last active admin; make someone else admin first.');
 		}
@@ -179,6 +184,7 @@ export async function changeRole(actor: Actor, id: string, role: Role) {
 		});
 		return updated;
 	});
+	if (!changed) return user; // same role again: nothing to announce
 	await publish({ type: 'UserChanged', userId: id, change: 'role' });
 	await notify(id, {
 		type: 'user.role',

@@ -92,14 +92,27 @@ export async function publish(event: AppEvent): Promise<void> {
 	}
 }
 
-/** Events as they arrive, until the signal aborts. */
-export async function* events(signal?: AbortSignal): AsyncGenerator<AppEvent> {
-	await startBus();
+/**
+ * Events as they arrive, until the signal aborts. Listening starts when events() is called, not
+ * at the first next(), so an event published in between (e.g. while a subscription sends its
+ * initial value) is queued rather than lost. Pass a signal: it is what ends the listening.
+ */
+export function events(signal?: AbortSignal): AsyncGenerator<AppEvent> {
+	const started = startBus();
+	started.catch(() => undefined); // surfaced when the generator awaits it
+	let source: ReturnType<typeof on> | undefined;
 	try {
-		for await (const [event] of on(state().emitter, 'event', { signal })) {
-			yield event as AppEvent;
-		}
+		source = on(state().emitter, 'event', { signal });
 	} catch (err) {
-		if ((err as Error).name !== 'AbortError') throw err;
+		if ((err as Error).name !== 'AbortError') throw err; // already aborted: yields nothing
 	}
+	return (async function* () {
+		await started;
+		if (!source) return;
+		try {
+			for await (const [event] of source) yield event as AppEvent;
+		} catch (err) {
+			if ((err as Error).name !== 'AbortError') throw err;
+		}
+	})();
 }

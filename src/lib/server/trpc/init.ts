@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { can, type Permission } from '$lib/permissions';
+import { transformer } from '$lib/trpc/transformer';
 import { AppError, type FieldErrors } from '../errors';
 import type { Context } from './context';
 
@@ -26,6 +27,7 @@ const t = initTRPC
 	.context<Context>()
 	.meta<Meta>()
 	.create({
+		transformer,
 		errorFormatter({ shape, error }) {
 			const fields = fieldsOf(error.cause);
 			const message =

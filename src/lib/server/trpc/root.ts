@@ -1,4 +1,6 @@
 import { apiKeysRouter } from './routers/apiKeys';
+import { auditRouter } from './routers/audit';
+import { meRouter } from './routers/me';
 import { authRouter } from './routers/auth';
 import { groupsRouter } from './routers/groups';
 import { healthRouter } from './routers/health';
@@ -8,6 +10,8 @@ import { createCallerFactory, router } from './init';
 
 export const appRouter = router({
 	auth: authRouter,
+	me: meRouter,
+	audit: auditRouter,
 	health: healthRouter,
 	users: usersRouter,
 	groups: groupsRouter,

@@ -16,6 +16,7 @@ import {
 	updateUserSchema
 } from '../../identity/schemas';
 import { events } from '../../realtime/bus';
+import { setUserGroups } from '../../identity/groups';
 import { actorOf, permitted, router } from '../init';
 
 export const usersRouter = router({
@@ -41,6 +42,9 @@ export const usersRouter = router({
 			await setPassword(actorOf(ctx), input.id, input.password);
 			return { ok: true };
 		}),
+	setGroups: permitted('user.update')
+		.input(z.object({ id: z.uuid(), groupIds: z.array(z.uuid()).max(100) }))
+		.mutation(({ input, ctx }) => setUserGroups(actorOf(ctx), input.id, input.groupIds)),
 	/** Live: which user changed, so an open users list can refresh (admins only). */
 	changes: permitted('user.create').subscription(async function* ({ signal }) {
 		for await (const event of events(signal)) {

@@ -1,0 +1,33 @@
+import type { Component } from 'svelte';
+import { Bell, House, KeyRound, ScrollText, UserCog, Users } from '@lucide/svelte';
+import { can, type Permission, type RoleName } from './permissions';
+
+export interface NavItem {
+	href: string;
+	label: string;
+	icon: Component;
+	permission: Permission;
+}
+
+/** The staff app's modules; each appears only for roles holding its permission. */
+const STAFF_NAV: NavItem[] = [
+	{ href: '/app', label: 'Home', icon: House, permission: 'staff.use' },
+	{ href: '/app/teams', label: 'Teams', icon: Users, permission: 'group.read' },
+	{ href: '/app/notifications', label: 'Notifications', icon: Bell, permission: 'notification.read' },
+	{ href: '/app/admin/users', label: 'Users', icon: UserCog, permission: 'user.update' },
+	{ href: '/app/admin/api-keys', label: 'API keys', icon: KeyRound, permission: 'apiKey.manage' },
+	{ href: '/app/admin/audit', label: 'Audit log', icon: ScrollText, permission: 'audit.read' }
+];
+
+export function staffNav(role: RoleName) {
+	return STAFF_NAV.filter((item) => can(role, item.permission));
+}
+
+/** The nav item a path belongs to: the longest matching href. */
+export function currentNav(items: { href: string }[], pathname: string): string {
+	let best = '';
+	for (const { href } of items) {
+		if ((pathname === href || pathname.startsWith(href + '/')) && href.length > best.length) best = href;
+	}
+	return best;
+}
