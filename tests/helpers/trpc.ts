@@ -16,7 +16,7 @@ interface ProcedureDef {
 
 /** Every procedure of the app router, read from its definition (so new ones are included). */
 export function allProcedures(): ProcedureInfo[] {
-	const record = appRouter._def.procedures as Record<string, ProcedureDef>;
+	const record = appRouter._def.procedures as unknown as Record<string, ProcedureDef>;
 	return Object.entries(record)
 		.map(([path, proc]) => ({
 			path,

@@ -11,20 +11,30 @@ describe('API keys', () => {
 	it('a created key resolves to its user; only its SHA-256 and a short prefix are stored', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const owner = await makeUser({ role: 'AGENT' });
-		const created = await callerAs(admin).apiKeys.create({ name: ' CI pipeline ', userId: owner.id });
+		const created = await callerAs(admin).apiKeys.create({
+			name: ' CI pipeline ',
+			userId: owner.id
+		});
 		expect(created.key).toMatch(/^itsm_[A-Za-z0-9_-]{32}$/);
-		expect(created).toMatchObject({ name: 'CI pipeline', userId: owner.id, prefix: created.key.slice(0, 12) });
+		expect(created).toMatchObject({
+			name: 'CI pipeline',
+			userId: owner.id,
+			prefix: created.key.slice(0, 12)
+		});
 
 		expect(await resolveApiKey(created.key)).toEqual(sessionUserOf(owner));
 
-		const [row] = await db().$queryRaw<Record<string, unknown>[]>`
+		const rows = await db().$queryRaw<Record<string, unknown>[]>`
 			SELECT * FROM "ApiKey" WHERE id = ${created.id}::uuid`;
+		const row = rows[0] ?? {};
 		expect(row.hash).toBe(sha256(created.key));
 		const secret = created.key.slice(12);
 		for (const [column, value] of Object.entries(row)) {
 			expect(String(value), column).not.toContain(secret);
 		}
-		expect((await auditOf(created.id)).map((a) => [a.action, a.actorId])).toEqual([['apiKey.create', admin.id]]);
+		expect((await auditOf(created.id)).map((a) => [a.action, a.actorId])).toEqual([
+			['apiKey.create', admin.id]
+		]);
 	});
 
 	it('lists never include the key or its hash; "mine" lists only my own', async () => {
@@ -71,7 +81,7 @@ describe('API keys', () => {
 		expect(await resolveApiKey('')).toBeNull();
 	});
 
-	it('revokeMine cannot revoke someone else\'s key (NOT_FOUND) but revokes my own', async () => {
+	it("revokeMine cannot revoke someone else's key (NOT_FOUND) but revokes my own", async () => {
 		const me = await makeUser({ role: 'AGENT' });
 		const someone = await makeUser({ role: 'AGENT' });
 		const theirs = await callerAs(someone).apiKeys.createMine({ name: 'theirs' });
@@ -85,13 +95,17 @@ describe('API keys', () => {
 
 	it('creating a key for a user who does not exist is NOT_FOUND', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
-		await expectCode(callerAs(admin).apiKeys.create({ name: 'x', userId: randomUUID() }), 'NOT_FOUND');
+		await expectCode(
+			callerAs(admin).apiKeys.create({ name: 'x', userId: randomUUID() }),
+			'NOT_FOUND'
+		);
 	});
 
 	it('lastUsedAt is recorded on use, at most once a minute', async () => {
 		const owner = await makeUser({ role: 'AGENT' });
 		const { id, key } = await callerAs(owner).apiKeys.createMine({ name: 'usage' });
-		const lastUsed = async () => (await db().apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt;
+		const lastUsed = async () =>
+			(await db().apiKey.findUniqueOrThrow({ where: { id } })).lastUsedAt;
 		expect(await lastUsed()).toBeNull();
 		await resolveApiKey(key);
 		const first = await lastUsed();

@@ -23,7 +23,9 @@ describe('a change and its audit row are written in one transaction', () => {
 		});
 		await expect(setActive(ghost(), user.id, false)).rejects.toThrow();
 		expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).active).toBe(true);
-		expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).revokedAt).toBeNull();
+		expect(
+			(await db().session.findUniqueOrThrow({ where: { id: session.id } })).revokedAt
+		).toBeNull();
 	});
 
 	it('if the audit row cannot be written, the password stays as it was', async () => {
@@ -62,5 +64,46 @@ describe('admin actions leave an audit trail with actor, entity and address', ()
 			expect(row).toMatchObject({ actorId: admin.id, entityType: 'User', entityId: created.id });
 			expect(row.ip).toMatch(/^10\.0\.\d+\.\d+$/);
 		}
+	});
+});
+
+describe('reading the audit log (audit.list)', () => {
+	it('newest first, filtered by entity, action prefix or actor, paged with a cursor', async () => {
+		const admin = await makeUser({ role: 'ADMIN' });
+		const caller = callerAs(admin);
+		const user = await makeUser({ role: 'END_USER' });
+		await caller.users.update({ id: user.id, title: 'One' });
+		await caller.users.changeRole({ id: user.id, role: 'AGENT' });
+		await caller.users.setActive({ id: user.id, active: false });
+
+		const all = await caller.audit.list({ entityId: user.id });
+		expect(all.items.map((r) => r.action)).toEqual([
+			'user.deactivate',
+			'user.changeRole',
+			'user.update'
+		]);
+		expect(all.nextCursor).toBeNull();
+		expect(all.items[0]).toMatchObject({
+			entityType: 'User',
+			actor: { id: admin.id, email: admin.email }
+		});
+		expect(all.items[0]?.id).toMatch(/^\d+$/);
+
+		const first = await caller.audit.list({ entityId: user.id, limit: 2 });
+		expect(first.items.map((r) => r.action)).toEqual(['user.deactivate', 'user.changeRole']);
+		expect(first.nextCursor).toBe(first.items[1]?.id);
+		const rest = await caller.audit.list({
+			entityId: user.id,
+			limit: 2,
+			cursor: first.nextCursor ?? undefined
+		});
+		expect(rest.items.map((r) => r.action)).toEqual(['user.update']);
+		expect(rest.nextCursor).toBeNull();
+
+		const byPrefix = await caller.audit.list({ entityId: user.id, action: 'user.change' });
+		expect(byPrefix.items.map((r) => r.action)).toEqual(['user.changeRole']);
+		const byActor = await caller.audit.list({ actorId: admin.id });
+		expect(byActor.items.every((r) => r.actor?.id === admin.id)).toBe(true);
+		expect(byActor.items).toHaveLength(3);
 	});
 });

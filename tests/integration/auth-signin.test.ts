@@ -87,7 +87,7 @@ describe('signing in', () => {
 		expect(unknown.message).toBe(wrong.message);
 	});
 
-	it('a deactivated user and a requester are refused with that same message, even with the right password', async () => {
+	it('a deactivated user, a requester, and an account without a usable password are refused with that same message', async () => {
 		const inactive = await makeUser({ role: 'AGENT', active: false });
 		const requester = await makeUser({ role: 'REQUESTER' });
 		const noPassword = await makeUser({ password: null });
@@ -97,7 +97,16 @@ describe('signing in', () => {
 		}
 		const err = await failure(signIn(noPassword.email, '', { ip: uniqueIp() }));
 		expect(err.message).toBe(INVALID_CREDENTIALS);
-		expect(await db().session.count({ where: { userId: { in: [inactive.id, requester.id] } } })).toBe(0);
+		const corrupt = await makeUser();
+		await db().user.update({
+			where: { id: corrupt.id },
+			data: { passwordHash: 'not-an-argon2-hash' }
+		});
+		const bad = await failure(signIn(corrupt.email, TEST_PASSWORD, { ip: uniqueIp() }));
+		expect(bad.message).toBe(INVALID_CREDENTIALS);
+		expect(
+			await db().session.count({ where: { userId: { in: [inactive.id, requester.id] } } })
+		).toBe(0);
 	});
 
 	it('through tRPC, a refused sign-in is UNAUTHORIZED with the same message and sets no cookie', async () => {
@@ -171,9 +180,9 @@ describe('sign-in rate limit: 10 failures per minute per IP + email', () => {
 	it('a successful sign-in clears the counter', async () => {
 		const user = await makeUser();
 		const ip = uniqueIp();
-		await failTimes(user.email, ip, 9);
+		await failTimes(user.email, ip, 4);
 		await signIn(user.email, TEST_PASSWORD, { ip });
-		// Without the reset the 11th failure overall (the 2nd below) would already be blocked.
+		// Counting on from 4, the 7th failure below would already be blocked: it starts from 0.
 		await failTimes(user.email, ip, 10);
 		expect((await failure(signIn(user.email, 'x', { ip }))).code).toBe('TOO_MANY_REQUESTS');
 	});

@@ -27,8 +27,18 @@ describe('groups', () => {
 			_count: { members: 0 }
 		});
 
-		const updated = await caller.groups.update({ id: created.id, name: `${name} 2`, email: '', managerId: null });
-		expect(updated).toMatchObject({ name: `${name} 2`, email: null, manager: null, description: null });
+		const updated = await caller.groups.update({
+			id: created.id,
+			name: `${name} 2`,
+			email: '',
+			managerId: null
+		});
+		expect(updated).toMatchObject({
+			name: `${name} 2`,
+			email: null,
+			manager: null,
+			description: null
+		});
 		expect((await caller.groups.list()).map((g) => g.id)).toContain(created.id);
 
 		expect(await caller.groups.delete({ id: created.id })).toEqual({ ok: true });
@@ -40,7 +50,7 @@ describe('groups', () => {
 			['group.update', manager.id, 'Group'],
 			['group.delete', manager.id, 'Group']
 		]);
-		expect(audit[2].data).toEqual({ name: `${name} 2` });
+		expect(audit[2]?.data).toEqual({ name: `${name} 2` });
 	});
 
 	it('a duplicate name is CONFLICT on the name field, on create and on rename', async () => {
@@ -49,7 +59,10 @@ describe('groups', () => {
 		const other = await makeGroup();
 		const expected = { name: ['A group with this name already exists.'] };
 
-		const onCreate = await expectCode(callerAs(admin).groups.create({ name: taken.name }), 'CONFLICT');
+		const onCreate = await expectCode(
+			callerAs(admin).groups.create({ name: taken.name }),
+			'CONFLICT'
+		);
 		expect(errorShape(onCreate, 'groups.create').data.fields).toEqual(expected);
 		const onRename = await expectCode(
 			callerAs(admin).groups.update({ id: other.id, name: taken.name }),
@@ -64,7 +77,9 @@ describe('groups', () => {
 			callerAs(admin).groups.create({ name: uniqueName(), managerId: randomUUID() }),
 			'BAD_REQUEST'
 		);
-		expect(errorShape(err, 'groups.create').data.fields).toEqual({ managerId: ['That user does not exist.'] });
+		expect(errorShape(err, 'groups.create').data.fields).toEqual({
+			managerId: ['That user does not exist.']
+		});
 	});
 
 	it('invalid input is BAD_REQUEST with a message per field', async () => {
@@ -82,7 +97,10 @@ describe('groups', () => {
 
 	it('updating or deleting a group that does not exist is NOT_FOUND', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
-		await expectCode(callerAs(admin).groups.update({ id: randomUUID(), name: uniqueName() }), 'NOT_FOUND');
+		await expectCode(
+			callerAs(admin).groups.update({ id: randomUUID(), name: uniqueName() }),
+			'NOT_FOUND'
+		);
 		await expectCode(callerAs(admin).groups.delete({ id: randomUUID() }), 'NOT_FOUND');
 	});
 });
@@ -129,26 +147,42 @@ describe('group members', () => {
 		expect(errorShape(err, 'groups.setMembers').data.fields).toEqual({
 			userIds: ['Some chosen users do not exist.']
 		});
-		expect((await callerAs(admin).groups.get({ id: group.id })).members.map((m) => m.id)).toEqual([member.id]);
+		expect((await callerAs(admin).groups.get({ id: group.id })).members.map((m) => m.id)).toEqual([
+			member.id
+		]);
 	});
 
 	it('members of a group that does not exist: NOT_FOUND', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
-		await expectCode(callerAs(admin).groups.setMembers({ id: randomUUID(), userIds: [] }), 'NOT_FOUND');
+		await expectCode(
+			callerAs(admin).groups.setMembers({ id: randomUUID(), userIds: [] }),
+			'NOT_FOUND'
+		);
 	});
 
 	it("setting a user's teams from the user's page replaces their memberships", async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const user = await makeUser({ role: 'AGENT' });
 		const [a, b, c] = [await makeGroup(), await makeGroup(), await makeGroup()];
-		await db().groupMember.createMany({ data: [a, b].map((g) => ({ groupId: g.id, userId: user.id })) });
+		await db().groupMember.createMany({
+			data: [a, b].map((g) => ({ groupId: g.id, userId: user.id }))
+		});
 
 		await callerAs(admin).users.setGroups({ id: user.id, groupIds: [b.id, c.id] });
 		const got = await callerAs(admin).users.get({ id: user.id });
 		expect(got.groups.map((g) => g.id).sort()).toEqual([b.id, c.id].sort());
-		expect((await auditOf(user.id)).map((x) => [x.action, x.actorId])).toContainEqual(['user.groups', admin.id]);
+		expect((await auditOf(user.id)).map((x) => [x.action, x.actorId])).toContainEqual([
+			'user.groups',
+			admin.id
+		]);
 
-		await expectCode(callerAs(admin).users.setGroups({ id: user.id, groupIds: [randomUUID()] }), 'BAD_REQUEST');
-		await expectCode(callerAs(admin).users.setGroups({ id: randomUUID(), groupIds: [] }), 'NOT_FOUND');
+		await expectCode(
+			callerAs(admin).users.setGroups({ id: user.id, groupIds: [randomUUID()] }),
+			'BAD_REQUEST'
+		);
+		await expectCode(
+			callerAs(admin).users.setGroups({ id: randomUUID(), groupIds: [] }),
+			'NOT_FOUND'
+		);
 	});
 });

@@ -1,7 +1,11 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/lib/server/identity/apikeys';
-import { issueSession, resolveSession, SESSION_COOKIE } from '../../src/lib/server/identity/sessions';
+import {
+	issueSession,
+	resolveSession,
+	SESSION_COOKIE
+} from '../../src/lib/server/identity/sessions';
 import { authenticate, sessionCookieOptions } from '../../src/lib/server/http/auth';
 import { callerFor, clientIp, contextFromEvent } from '../../src/lib/server/http/context';
 import type { AppRouter } from '../../src/lib/server/trpc/root';
@@ -25,12 +29,25 @@ describe('authenticate(event): the caller is resolved once per request', () => {
 	});
 
 	it('a dead session cookie is deleted and leaves the request anonymous', async () => {
-		const { event, cookieCalls, jar } = fakeEvent({ cookies: { [SESSION_COOKIE]: 'stale.token.here' } });
+		const { event, cookieCalls, jar } = fakeEvent({
+			cookies: { [SESSION_COOKIE]: 'stale.token.here' }
+		});
 		await authenticate(event);
 		expect(event.locals.user).toBeNull();
 		expect(event.locals.sessionId).toBeNull();
 		expect(cookieCalls).toEqual([{ op: 'delete', name: SESSION_COOKIE, options: { path: '/' } }]);
 		expect(jar.has(SESSION_COOKIE)).toBe(false);
+	});
+
+	it('with resolve=false (health checks) the request stays anonymous, even with a valid cookie', async () => {
+		const user = await makeUser({ role: 'AGENT' });
+		const { token } = await issueSession(user.id);
+		const { event, cookieCalls } = fakeEvent({ cookies: { [SESSION_COOKIE]: token } });
+		event.locals.user = sessionUserOf(user);
+		await authenticate(event, false);
+		expect(event.locals.user).toBeNull();
+		expect(event.locals.sessionId).toBeNull();
+		expect(cookieCalls).toEqual([]);
 	});
 
 	it('no cookie at all: anonymous, and no cookie is touched', async () => {
@@ -69,7 +86,9 @@ describe('authenticate(event): the caller is resolved once per request', () => {
 describe('the tRPC context of an HTTP request', () => {
 	it('session cookies are httpOnly, lax, path / and secure only on https', () => {
 		const expires = new Date(Date.now() + 1000);
-		expect(sessionCookieOptions(fakeEvent({ url: 'https://desk.example/' }).event, expires)).toEqual({
+		expect(
+			sessionCookieOptions(fakeEvent({ url: 'https://desk.example/' }).event, expires)
+		).toEqual({
 			path: '/',
 			httpOnly: true,
 			sameSite: 'lax',
@@ -88,7 +107,12 @@ describe('the tRPC context of an HTTP request', () => {
 		expect(clientIp(fakeEvent({ clientAddress: '192.0.2.7' }).event)).toBe('192.0.2.7');
 		expect(clientIp(fakeEvent().event)).toBe('unknown');
 		const ctx = contextFromEvent(fakeEvent({ clientAddress: '192.0.2.8' }).event);
-		expect(ctx).toMatchObject({ user: null, sessionId: null, ip: '192.0.2.8', requestId: 'test-request' });
+		expect(ctx).toMatchObject({
+			user: null,
+			sessionId: null,
+			ip: '192.0.2.8',
+			requestId: 'test-request'
+		});
 	});
 
 	it('signing in through callerFor(event) sets the session cookie; signing out deletes it', async () => {
@@ -109,7 +133,11 @@ describe('the tRPC context of an HTTP request', () => {
 		out.event.locals.sessionId = session!.sessionId;
 		await callerFor(out.event).auth.signOut();
 		expect(out.cookieCalls).toEqual([
-			{ op: 'delete', name: SESSION_COOKIE, options: { path: '/', httpOnly: true, sameSite: 'lax', secure: true } }
+			{
+				op: 'delete',
+				name: SESSION_COOKIE,
+				options: { path: '/', httpOnly: true, sameSite: 'lax', secure: true }
+			}
 		]);
 		expect(await resolveSession(set?.value)).toBeNull();
 	});
@@ -161,19 +189,25 @@ describe('tRPC over HTTP (/api/trpc)', () => {
 		const endUser = await makeUser({ role: 'END_USER' });
 		const forbidden = await httpClient(sessionUserOf(endUser))
 			.users.list.query({})
-			.catch((e: unknown) => e as TRPCClientError<AppRouter>);
-		expect(forbidden.data?.code).toBe('FORBIDDEN');
-		expect(forbidden.data?.httpStatus).toBe(403);
+			.then(
+				() => undefined,
+				(e: unknown) => e as TRPCClientError<AppRouter>
+			);
+		expect(forbidden?.data?.code).toBe('FORBIDDEN');
+		expect(forbidden?.data?.httpStatus).toBe(403);
 		const anonymous = await httpClient(null)
 			.users.list.query({})
-			.catch((e: unknown) => e as TRPCClientError<AppRouter>);
-		expect(anonymous.data?.httpStatus).toBe(401);
+			.then(
+				() => undefined,
+				(e: unknown) => e as TRPCClientError<AppRouter>
+			);
+		expect(anonymous?.data?.httpStatus).toBe(401);
 	});
 
 	it('a query returns its data through the transformer (dates stay dates)', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const page = await httpClient(sessionUserOf(admin)).users.list.query({ search: admin.email });
 		expect(page.items.map((u) => u.id)).toEqual([admin.id]);
-		expect(page.items[0].createdAt).toBeInstanceOf(Date);
+		expect(page.items[0]?.createdAt).toBeInstanceOf(Date);
 	});
 });

@@ -30,33 +30,45 @@ describe('the organisation always keeps an active admin', () => {
 	});
 
 	it('the only active admin cannot be deactivated (e.g. from the command line)', async () => {
-		const err = await setActive({ id: null }, (await db().user.findFirstOrThrow({ where: { role: 'ADMIN' } })).id, false).catch(
-			(e: unknown) => e
-		);
+		const err = await setActive(
+			{ id: null },
+			(await db().user.findFirstOrThrow({ where: { role: 'ADMIN' } })).id,
+			false
+		).catch((e: unknown) => e);
 		expect(err).toBeInstanceOf(AppError);
-		expect((err as AppError).message).toBe('This is the last active admin and cannot be deactivated.');
+		expect((err as AppError).message).toBe(
+			'This is the last active admin and cannot be deactivated.'
+		);
 		expect(await activeAdmins()).toBe(1);
 	});
 
 	it('an inactive admin does not count as a remaining admin', async () => {
-		const [admin] = await db().user.findMany({ where: { role: 'ADMIN', active: true } });
+		const admin = await db().user.findFirstOrThrow({ where: { role: 'ADMIN', active: true } });
 		await makeUser({ role: 'ADMIN', active: false });
 		await expectCode(callerAs(admin).users.changeRole({ id: admin.id, role: 'AGENT' }), 'CONFLICT');
 	});
 
 	it('with a second active admin, an admin may step down', async () => {
-		const [first] = await db().user.findMany({ where: { role: 'ADMIN', active: true } });
+		const first = await db().user.findFirstOrThrow({ where: { role: 'ADMIN', active: true } });
 		const second = await makeUser({ role: 'ADMIN' });
-		expect((await callerAs(first).users.changeRole({ id: first.id, role: 'IT_MANAGER' })).role).toBe('IT_MANAGER');
+		expect(
+			(await callerAs(first).users.changeRole({ id: first.id, role: 'IT_MANAGER' })).role
+		).toBe('IT_MANAGER');
 		// ...and now the second is the last one.
-		await expectCode(callerAs(second).users.changeRole({ id: second.id, role: 'AGENT' }), 'CONFLICT');
+		await expectCode(
+			callerAs(second).users.changeRole({ id: second.id, role: 'AGENT' }),
+			'CONFLICT'
+		);
 	});
 
 	it('two admins demoting each other at the same moment cannot both succeed', async () => {
 		const system = { id: null };
 		for (let round = 0; round < 3; round++) {
 			const a = await makeUser({ role: 'ADMIN' });
-			await db().user.updateMany({ where: { role: 'ADMIN', id: { not: a.id } }, data: { role: 'AGENT' } });
+			await db().user.updateMany({
+				where: { role: 'ADMIN', id: { not: a.id } },
+				data: { role: 'AGENT' }
+			});
 			const b = await makeUser({ role: 'ADMIN' });
 			const results = await Promise.allSettled([
 				changeRole(system, a.id, 'AGENT'),
@@ -72,7 +84,10 @@ describe('the organisation always keeps an active admin', () => {
 	it('nor can two admins deactivate each other at the same moment', async () => {
 		for (let round = 0; round < 3; round++) {
 			const a = await makeUser({ role: 'ADMIN' });
-			await db().user.updateMany({ where: { role: 'ADMIN', id: { not: a.id } }, data: { role: 'AGENT' } });
+			await db().user.updateMany({
+				where: { role: 'ADMIN', id: { not: a.id } },
+				data: { role: 'AGENT' }
+			});
 			const b = await makeUser({ role: 'ADMIN' });
 			const results = await Promise.allSettled([
 				setActive({ id: b.id }, a.id, false),

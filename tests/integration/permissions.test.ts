@@ -88,11 +88,15 @@ describe('every tRPC procedure declares and enforces its access rule', () => {
 				if (error !== undefined) {
 					expect(error, `${who} on ${proc.path}`).toBeInstanceOf(TRPCError);
 					const code = (error as TRPCError).code;
-					expect(['FORBIDDEN', 'UNAUTHORIZED'], `${who} on ${proc.path}: ${code}`).not.toContain(code);
+					expect(['FORBIDDEN', 'UNAUTHORIZED'], `${who} on ${proc.path}: ${code}`).not.toContain(
+						code
+					);
 				}
 				if (proc.hasInput) {
 					// The input parser ran after the access check and rejected the garbage input.
-					expect((error as TRPCError | undefined)?.code, `${who} on ${proc.path}`).toBe('BAD_REQUEST');
+					expect((error as TRPCError | undefined)?.code, `${who} on ${proc.path}`).toBe(
+						'BAD_REQUEST'
+					);
 				}
 			}
 		});
@@ -209,9 +213,7 @@ function filesNamed(name: string, under: string): string[] {
 	} catch {
 		return [];
 	}
-	return entries
-		.filter((f) => f === name || f.endsWith(sep + name))
-		.map((f) => join(under, f));
+	return entries.filter((f) => f === name || f.endsWith(sep + name)).map((f) => join(under, f));
 }
 
 function pagePaths(): string[] {
@@ -252,9 +254,9 @@ describe('REST endpoints under /api/v1 declare a permission per method', () => {
 		const handler = () => new Response();
 		expect(endpointProblems({ GET: handler, permissions: { GET: 'user.read' } })).toEqual([]);
 		expect(endpointProblems({ GET: handler })).toEqual(['exports no `permissions` map']);
-		expect(endpointProblems({ GET: handler, POST: handler, permissions: { GET: 'user.read' } })).toEqual([
-			'POST has no entry in permissions'
-		]);
+		expect(
+			endpointProblems({ GET: handler, POST: handler, permissions: { GET: 'user.read' } })
+		).toEqual(['POST has no entry in permissions']);
 		expect(endpointProblems({ GET: handler, permissions: { GET: 'ticket.fly' } })).toEqual([
 			'GET: unknown permission ticket.fly'
 		]);

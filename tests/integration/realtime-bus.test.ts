@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pgPool } from '../../src/lib/server/db/pool';
 import { events, publish, startBus, stopBus } from '../../src/lib/server/realtime/bus';
 import type { AppEvent } from '../../src/lib/server/realtime/events';
@@ -12,6 +12,10 @@ const CHANNEL = 'itsm_events';
 const groupEvent = (): AppEvent => ({ type: 'GroupChanged', groupId: randomUUID() });
 const isGroup = (id: string) => (e: AppEvent) => e.type === 'GroupChanged' && e.groupId === id;
 const idOf = (e: AppEvent) => (e as { groupId: string }).groupId;
+
+// The app starts its listener at boot (startRuntime); an event sent before LISTEN is active is
+// not delivered by PostgreSQL to anyone, so the tests start it the same way.
+beforeAll(() => startBus());
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -101,8 +105,9 @@ describe('the event bus (PostgreSQL LISTEN/NOTIFY)', () => {
 
 	it('the listener reconnects after its database connection is killed', async () => {
 		await startBus();
-		const bus = (globalThis as unknown as { __itsmBus: { client?: pg.Client & { processID?: number } } })
-			.__itsmBus;
+		const bus = (
+			globalThis as unknown as { __itsmBus: { client?: pg.Client & { processID?: number } } }
+		).__itsmBus;
 		const pid = bus.client?.processID;
 		expect(pid).toBeTypeOf('number');
 		const killer = new pg.Client({ connectionString: process.env.DATABASE_URL });

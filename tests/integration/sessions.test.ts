@@ -25,7 +25,10 @@ async function sign(claims: Record<string, unknown>, opts: { exp?: Date; key?: U
 describe('sessions', () => {
 	it('an issued session resolves to its user with a fresh role and theme', async () => {
 		const user = await makeUser({ role: 'AGENT' });
-		const { token, sessionId } = await issueSession(user.id, { ip: '10.9.9.9', userAgent: 'x'.repeat(400) });
+		const { token, sessionId } = await issueSession(user.id, {
+			ip: '10.9.9.9',
+			userAgent: 'x'.repeat(400)
+		});
 		const resolved = await resolveSession(token);
 		expect(resolved).toEqual({
 			sessionId,
@@ -113,7 +116,10 @@ describe('sessions', () => {
 	it('a session whose row has expired resolves to null even with a valid token', async () => {
 		const user = await makeUser();
 		const { token, sessionId } = await issueSession(user.id);
-		await db().session.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+		await db().session.update({
+			where: { id: sessionId },
+			data: { expiresAt: new Date(Date.now() - 1000) }
+		});
 		expect(await resolveSession(token)).toBeNull();
 	});
 
@@ -123,7 +129,9 @@ describe('sessions', () => {
 		const recent = new Date(Date.now() - 60_000);
 		await db().session.update({ where: { id: sessionId }, data: { lastSeenAt: recent } });
 		await resolveSession(token);
-		expect((await db().session.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt).toEqual(recent);
+		expect((await db().session.findUniqueOrThrow({ where: { id: sessionId } })).lastSeenAt).toEqual(
+			recent
+		);
 
 		const old = new Date(Date.now() - 10 * 60_000);
 		await db().session.update({ where: { id: sessionId }, data: { lastSeenAt: old } });

@@ -4,7 +4,14 @@ import { db } from '../../src/lib/server/db/client';
 import { signIn } from '../../src/lib/server/identity/auth';
 import { issueSession, resolveSession } from '../../src/lib/server/identity/sessions';
 import { findUserByEmail } from '../../src/lib/server/identity/users';
-import { auditOf, callerAs, makeGroup, makeUser, uniqueEmail, uniqueIp } from '../helpers/factories';
+import {
+	auditOf,
+	callerAs,
+	makeGroup,
+	makeUser,
+	uniqueEmail,
+	uniqueIp
+} from '../helpers/factories';
 import { errorShape, expectCode } from '../helpers/trpc';
 
 describe('listing users', () => {
@@ -19,35 +26,50 @@ describe('listing users', () => {
 		const all = await caller.users.list({ search: tag.toUpperCase() });
 		expect(all.items.map((u) => u.id).sort()).toEqual([byName.id, byEmail.id, byDept.id].sort());
 		expect(all.total).toBe(3);
-		expect((await caller.users.list({ search: `${tag}-name` })).items.map((u) => u.id)).toEqual([byName.id]);
-		expect((await caller.users.list({ search: `${tag.toUpperCase()}-MAIL` })).items.map((u) => u.id)).toEqual([
-			byEmail.id
+		expect((await caller.users.list({ search: `${tag}-name` })).items.map((u) => u.id)).toEqual([
+			byName.id
 		]);
-		expect((await caller.users.list({ search: `  ${tag}-dept ` })).items.map((u) => u.id)).toEqual([byDept.id]);
+		expect(
+			(await caller.users.list({ search: `${tag.toUpperCase()}-MAIL` })).items.map((u) => u.id)
+		).toEqual([byEmail.id]);
+		expect((await caller.users.list({ search: `  ${tag}-dept ` })).items.map((u) => u.id)).toEqual([
+			byDept.id
+		]);
 	});
 
 	it('filters by role and active, and pages with a stable order and the full total', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const tag = randomUUID().slice(0, 8);
 		const made = [];
-		for (let i = 0; i < 5; i++) made.push(await makeUser({ role: 'AGENT', name: `Pager ${tag} ${i}` }));
+		for (let i = 0; i < 5; i++)
+			made.push(await makeUser({ role: 'AGENT', name: `Pager ${tag} ${i}` }));
 		const inactive = await makeUser({ role: 'AGENT', name: `Pager ${tag} 9`, active: false });
 		const caller = callerAs(admin);
 
 		const first = await caller.users.list({ search: `Pager ${tag}`, active: true, pageSize: 2 });
 		expect(first).toMatchObject({ total: 5, page: 1, pageSize: 2 });
 		expect(first.items.map((u) => u.name)).toEqual([`Pager ${tag} 0`, `Pager ${tag} 1`]);
-		const third = await caller.users.list({ search: `Pager ${tag}`, active: true, pageSize: 2, page: 3 });
-		expect(third.items.map((u) => u.id)).toEqual([made[4].id]);
-		const beyond = await caller.users.list({ search: `Pager ${tag}`, active: true, pageSize: 2, page: 9 });
+		const third = await caller.users.list({
+			search: `Pager ${tag}`,
+			active: true,
+			pageSize: 2,
+			page: 3
+		});
+		expect(third.items.map((u) => u.id)).toEqual([made[4]?.id]);
+		const beyond = await caller.users.list({
+			search: `Pager ${tag}`,
+			active: true,
+			pageSize: 2,
+			page: 9
+		});
 		expect(beyond).toMatchObject({ items: [], total: 5 });
 
 		const withInactive = await caller.users.list({ search: `Pager ${tag}` });
 		expect(withInactive.total).toBe(6);
 		expect(withInactive.pageSize).toBe(25);
-		expect((await caller.users.list({ search: `Pager ${tag}`, active: false })).items.map((u) => u.id)).toEqual([
-			inactive.id
-		]);
+		expect(
+			(await caller.users.list({ search: `Pager ${tag}`, active: false })).items.map((u) => u.id)
+		).toEqual([inactive.id]);
 		expect((await caller.users.list({ search: `Pager ${tag}`, role: 'END_USER' })).total).toBe(0);
 		// Rows carry no secrets.
 		expect(first.items[0]).not.toHaveProperty('passwordHash');
@@ -67,7 +89,11 @@ describe('listing users', () => {
 		const group = await makeGroup();
 		await db().groupMember.create({ data: { groupId: group.id, userId: user.id } });
 		const got = await callerAs(agent).users.get({ id: user.id });
-		expect(got).toMatchObject({ id: user.id, email: user.email, groups: [{ id: group.id, name: group.name }] });
+		expect(got).toMatchObject({
+			id: user.id,
+			email: user.email,
+			groups: [{ id: group.id, name: group.name }]
+		});
 		await expectCode(callerAs(agent).users.get({ id: randomUUID() }), 'NOT_FOUND');
 	});
 });
@@ -87,7 +113,13 @@ describe('creating users', () => {
 			password: 'a strong password',
 			groupIds: [g1.id, g2.id]
 		});
-		expect(created).toMatchObject({ name: 'Nia New', email, role: 'AGENT', active: true, department: null });
+		expect(created).toMatchObject({
+			name: 'Nia New',
+			email,
+			role: 'AGENT',
+			active: true,
+			department: null
+		});
 		const got = await callerAs(admin).users.get({ id: created.id });
 		expect(got.groups.map((g) => g.id).sort()).toEqual([g1.id, g2.id].sort());
 		expect((await signIn(email, 'a strong password', { ip: uniqueIp() })).user.id).toBe(created.id);
@@ -103,7 +135,11 @@ describe('creating users', () => {
 
 	it('without a password the user exists but cannot sign in', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
-		const created = await callerAs(admin).users.create({ name: 'No Pass', email: uniqueEmail(), role: 'END_USER' });
+		const created = await callerAs(admin).users.create({
+			name: 'No Pass',
+			email: uniqueEmail(),
+			role: 'END_USER'
+		});
 		const row = await db().user.findUniqueOrThrow({ where: { id: created.id } });
 		expect(row.passwordHash).toBeNull();
 	});
@@ -112,7 +148,11 @@ describe('creating users', () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const existing = await makeUser();
 		const err = await expectCode(
-			callerAs(admin).users.create({ name: 'Twin', email: existing.email.toUpperCase(), role: 'AGENT' }),
+			callerAs(admin).users.create({
+				name: 'Twin',
+				email: existing.email.toUpperCase(),
+				role: 'AGENT'
+			}),
 			'CONFLICT'
 		);
 		expect(errorShape(err, 'users.create').data.fields).toEqual({
@@ -124,10 +164,17 @@ describe('creating users', () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const email = uniqueEmail();
 		const err = await expectCode(
-			callerAs(admin).users.create({ name: 'Lost', email, role: 'AGENT', groupIds: [randomUUID()] }),
+			callerAs(admin).users.create({
+				name: 'Lost',
+				email,
+				role: 'AGENT',
+				groupIds: [randomUUID()]
+			}),
 			'BAD_REQUEST'
 		);
-		expect(errorShape(err, 'users.create').data.fields?.groupIds).toEqual(['A chosen group no longer exists.']);
+		expect(errorShape(err, 'users.create').data.fields?.groupIds).toEqual([
+			'A chosen group no longer exists.'
+		]);
 		expect(await findUserByEmail(email)).toBeNull();
 	});
 
@@ -159,7 +206,11 @@ describe('updating users', () => {
 	it('updates profile fields, audits which ones, and keeps the others', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const user = await makeUser({ department: 'Sales' });
-		const updated = await callerAs(admin).users.update({ id: user.id, title: 'Lead', phone: '+49 30 1234' });
+		const updated = await callerAs(admin).users.update({
+			id: user.id,
+			title: 'Lead',
+			phone: '+49 30 1234'
+		});
 		expect(updated).toMatchObject({ title: 'Lead', department: 'Sales', name: user.name });
 		const audit = (await auditOf(user.id)).find((a) => a.action === 'user.update');
 		expect(audit).toMatchObject({ actorId: admin.id, data: { fields: ['title', 'phone'] } });
@@ -169,9 +220,17 @@ describe('updating users', () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const a = await makeUser();
 		const b = await makeUser();
-		const err = await expectCode(callerAs(admin).users.update({ id: a.id, email: b.email }), 'CONFLICT');
-		expect(errorShape(err, 'users.update').data.fields?.email).toEqual(['A user with this email already exists.']);
-		await expectCode(callerAs(admin).users.update({ id: randomUUID(), name: 'Ghost' }), 'NOT_FOUND');
+		const err = await expectCode(
+			callerAs(admin).users.update({ id: a.id, email: b.email }),
+			'CONFLICT'
+		);
+		expect(errorShape(err, 'users.update').data.fields?.email).toEqual([
+			'A user with this email already exists.'
+		]);
+		await expectCode(
+			callerAs(admin).users.update({ id: randomUUID(), name: 'Ghost' }),
+			'NOT_FOUND'
+		);
 	});
 });
 
@@ -194,7 +253,9 @@ describe('changing roles', () => {
 	it('the same role again changes nothing: no audit row, no notification', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const user = await makeUser({ role: 'AGENT' });
-		expect((await callerAs(admin).users.changeRole({ id: user.id, role: 'AGENT' })).role).toBe('AGENT');
+		expect((await callerAs(admin).users.changeRole({ id: user.id, role: 'AGENT' })).role).toBe(
+			'AGENT'
+		);
 		expect((await auditOf(user.id)).filter((a) => a.action === 'user.changeRole')).toEqual([]);
 		expect(await callerAs(user).notifications.list()).toEqual([]);
 	});
@@ -209,14 +270,19 @@ describe('changing roles', () => {
 	it('an admin can demote another admin while other active admins remain', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const other = await makeUser({ role: 'ADMIN' });
-		expect((await callerAs(admin).users.changeRole({ id: other.id, role: 'IT_MANAGER' })).role).toBe('IT_MANAGER');
+		expect(
+			(await callerAs(admin).users.changeRole({ id: other.id, role: 'IT_MANAGER' })).role
+		).toBe('IT_MANAGER');
 	});
 });
 
 describe('activating and deactivating', () => {
 	it('an admin cannot deactivate their own account', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
-		const err = await expectCode(callerAs(admin).users.setActive({ id: admin.id, active: false }), 'CONFLICT');
+		const err = await expectCode(
+			callerAs(admin).users.setActive({ id: admin.id, active: false }),
+			'CONFLICT'
+		);
 		expect(err.message).toBe('You cannot deactivate your own account.');
 		expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).active).toBe(true);
 	});
@@ -224,14 +290,21 @@ describe('activating and deactivating', () => {
 	it('deactivate and reactivate are audited as such', async () => {
 		const admin = await makeUser({ role: 'ADMIN' });
 		const user = await makeUser({ role: 'AGENT' });
-		expect((await callerAs(admin).users.setActive({ id: user.id, active: false })).active).toBe(false);
-		expect((await callerAs(admin).users.setActive({ id: user.id, active: true })).active).toBe(true);
+		expect((await callerAs(admin).users.setActive({ id: user.id, active: false })).active).toBe(
+			false
+		);
+		expect((await callerAs(admin).users.setActive({ id: user.id, active: true })).active).toBe(
+			true
+		);
 		const actions = (await auditOf(user.id)).map((a) => [a.action, a.actorId]);
 		expect(actions).toEqual([
 			['user.deactivate', admin.id],
 			['user.reactivate', admin.id]
 		]);
-		await expectCode(callerAs(admin).users.setActive({ id: randomUUID(), active: false }), 'NOT_FOUND');
+		await expectCode(
+			callerAs(admin).users.setActive({ id: randomUUID(), active: false }),
+			'NOT_FOUND'
+		);
 	});
 });
 
@@ -244,7 +317,9 @@ describe('setting a password', () => {
 		await callerAs(admin).users.setPassword({ id: user.id, password: 'brand new secret' });
 		expect(await resolveSession(a.token)).toBeNull();
 		expect(await resolveSession(b.token)).toBeNull();
-		expect((await signIn(user.email, 'brand new secret', { ip: uniqueIp() })).user.id).toBe(user.id);
+		expect((await signIn(user.email, 'brand new secret', { ip: uniqueIp() })).user.id).toBe(
+			user.id
+		);
 		expect((await auditOf(user.id)).map((x) => [x.action, x.actorId])).toContainEqual([
 			'user.resetPassword',
 			admin.id

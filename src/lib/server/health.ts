@@ -18,6 +18,8 @@ export async function checkHealth(): Promise<Health> {
 		]);
 		return { status: 'ok', database: { status: 'up', latencyMs: Math.round(performance.now() - started) }, ...base };
 	} catch (err) {
-		return { status: 'degraded', database: { status: 'down', error: (err as Error).message.split('\n')[0] }, ...base };
+		// Prisma's messages start with a blank line and end with the actual reason.
+		const reason = (err as Error).message.trim().split('\n').at(-1)?.trim();
+		return { status: 'degraded', database: { status: 'down', error: reason }, ...base };
 	}
 }

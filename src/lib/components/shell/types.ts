@@ -26,7 +26,8 @@ export interface ShellUser {
 export function activeHref(items: { href: string }[], pathname: string): string {
 	let best = '';
 	for (const { href } of items) {
-		const matches = pathname === href || pathname.startsWith(href.endsWith('/') ? href : `${href}/`);
+		const matches =
+			pathname === href || pathname.startsWith(href.endsWith('/') ? href : `${href}/`);
 		if (matches && href.length > best.length) best = href;
 	}
 	return best;

@@ -1,6 +1,11 @@
 export { default as Avatar, avatarSlot, initials } from './Avatar.svelte';
 export { default as Badge } from './Badge.svelte';
-export { default as Button, type ButtonProps, type ButtonSize, type ButtonVariant } from './Button.svelte';
+export {
+	default as Button,
+	type ButtonProps,
+	type ButtonSize,
+	type ButtonVariant
+} from './Button.svelte';
 export { default as Card } from './Card.svelte';
 export { default as Checkbox } from './Checkbox.svelte';
 export { default as DropdownMenu } from './DropdownMenu.svelte';

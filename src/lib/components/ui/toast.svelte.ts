@@ -55,8 +55,7 @@ class ToastStore {
 
 	success = (message: string, options?: ToastOptions): number =>
 		this.show('success', message, options);
-	error = (message: string, options?: ToastOptions): number =>
-		this.show('error', message, options);
+	error = (message: string, options?: ToastOptions): number => this.show('error', message, options);
 	info = (message: string, options?: ToastOptions): number => this.show('info', message, options);
 
 	dismiss = (id: number): void => {

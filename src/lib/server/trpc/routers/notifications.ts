@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listNotifications, markRead, unreadCount } from '../../identity/notifications';
-import { events } from '../../realtime/bus';
+import { events, startBus } from '../../realtime/bus';
 import { permitted, router, userOf } from '../init';
 
 export const notificationsRouter = router({
@@ -12,8 +12,11 @@ export const notificationsRouter = router({
 	/** Live unread count for the signed-in user only. */
 	onCount: permitted('notification.read').subscription(async function* ({ ctx, signal }) {
 		const userId = userOf(ctx).id;
+		// Listen before reading the count, so a notification in between is not lost.
+		const stream = events(signal);
+		await startBus();
 		yield await unreadCount(userId);
-		for await (const event of events(signal)) {
+		for await (const event of stream) {
 			if ((event.type === 'NotificationCreated' || event.type === 'NotificationsRead') && event.userId === userId) {
 				yield await unreadCount(userId);
 			}
