@@ -12,6 +12,8 @@ export default defineConfig({
 		testTimeout: 20_000,
 		hookTimeout: 60_000,
 		pool: 'forks',
+		// Tests mostly wait on PostgreSQL, so more workers than the 2 cores pay off.
+		maxWorkers: 3,
 		coverage: {
 			provider: 'v8',
 			include: ['src/lib/server/**/*.ts'],

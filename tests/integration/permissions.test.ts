@@ -112,6 +112,8 @@ describe('every tRPC procedure declares and enforces its access rule', () => {
 		expect(err.message).toBe('Procedure has no access rule');
 	});
 
+	// tRPC 11's caller runs a subscription's middlewares when it is called: a refused caller gets
+	// a rejected promise (no iterable at all), a permitted one an async iterable, not yet started.
 	it('a subscription refused to a role rejects when called, before any value is produced', async () => {
 		const sub = procedures.find((p) => p.type === 'subscription' && p.meta?.access !== 'public');
 		expect(sub).toBeDefined();
