@@ -13,14 +13,17 @@ function run(cmd, args, env = {}) {
 
 let chromium = process.env.CHROMIUM_PATH;
 if (!chromium) {
-	chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+	chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
+		(p) => existsSync(p)
+	);
 }
 if (!chromium) {
-	console.log('No system Chromium found: installing Playwright\'s Chromium…');
+	console.log("No system Chromium found: installing Playwright's Chromium…");
 	run('npx', ['playwright', 'install', 'chromium']);
 }
 
-if (!existsSync('build/handler.js') || process.env.E2E_REBUILD !== '0') run('npm', ['run', 'build']);
+if (!existsSync('build/handler.js') || process.env.E2E_REBUILD !== '0')
+	run('npm', ['run', 'build']);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'itsm-e2e-'));
 chmodSync(dataDir, 0o755);

@@ -15,7 +15,13 @@ if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = PROTO_HEADER;
 
 function fail(err) {
 	const message = err?.message ?? String(err);
-	console.error(JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: `Cannot start: ${message}` }));
+	console.error(
+		JSON.stringify({
+			level: 'fatal',
+			time: new Date().toISOString(),
+			msg: `Cannot start: ${message}`
+		})
+	);
 	console.error(`\nitsm-helpdesk could not start:\n  ${message}\n`);
 	process.exit(1);
 }
@@ -34,17 +40,34 @@ const server = createServer((req, res) => {
 });
 server.on('upgrade', (req, socket, head) => runtime.handleUpgrade(req, socket, head));
 server.on('error', (err) =>
-	fail(err.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use. Set PORT to another port.`) : err)
+	fail(
+		err.code === 'EADDRINUSE'
+			? new Error(`Port ${port} is already in use. Set PORT to another port.`)
+			: err
+	)
 );
 server.listen(port, host, () => {
-	console.log(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: `listening on http://localhost:${port}`, port }));
+	console.log(
+		JSON.stringify({
+			level: 'info',
+			time: new Date().toISOString(),
+			msg: `listening on http://localhost:${port}`,
+			port
+		})
+	);
 });
 
 let closing = false;
 async function shutdown(signal) {
 	if (closing) return;
 	closing = true;
-	console.log(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: `${signal}: shutting down` }));
+	console.log(
+		JSON.stringify({
+			level: 'info',
+			time: new Date().toISOString(),
+			msg: `${signal}: shutting down`
+		})
+	);
 	const forced = setTimeout(() => process.exit(1), 10_000);
 	forced.unref();
 	server.close();

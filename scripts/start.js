@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { sourceFingerprint } from './fingerprint.js';
 
 const stampFile = 'build/.stamp';
-const current = existsSync('build/handler.js') && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceFingerprint();
+const current =
+	existsSync('build/handler.js') &&
+	existsSync(stampFile) &&
+	readFileSync(stampFile, 'utf8') === sourceFingerprint();
 if (!current) {
 	console.log('No current build: building first (about a minute)…');
 	const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });

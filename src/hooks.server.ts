@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { error, isHttpError, isRedirect, json, redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import {
+	error,
+	isHttpError,
+	isRedirect,
+	json,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type ServerInit
+} from '@sveltejs/kit';
 import { can } from '$lib/permissions';
 import { log } from '$lib/server/log';
 import { startRuntime } from '$lib/server/runtime';
@@ -11,7 +20,11 @@ export const init: ServerInit = async () => {
 };
 
 const THEME_COOKIE = 'itsm_theme';
-const HTTP_CODES: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 503: 'SERVICE_UNAVAILABLE' };
+const HTTP_CODES: Record<number, string> = {
+	401: 'UNAUTHORIZED',
+	403: 'FORBIDDEN',
+	503: 'SERVICE_UNAVAILABLE'
+};
 
 function wantsJson(pathname: string): boolean {
 	return pathname.startsWith('/api/') || pathname === '/healthz';
@@ -27,7 +40,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	let response: Response;
 	try {
 		await authenticate(event, pathname !== '/healthz');
-		event.locals.theme = event.locals.user?.theme ?? (event.cookies.get(THEME_COOKIE) === 'light' ? 'light' : 'dark');
+		event.locals.theme =
+			event.locals.user?.theme ?? (event.cookies.get(THEME_COOKIE) === 'light' ? 'light' : 'dark');
 
 		const guard = guardFor(pathname);
 		if (guard) {
@@ -51,7 +65,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 			const message = isHttpError(err)
 				? err.body.message
 				: 'The database is unreachable right now. The helpdesk will be back as soon as it returns.';
-			if (!isHttpError(err)) event.locals.log.error({ err: (err as Error).message }, 'database unreachable');
+			if (!isHttpError(err))
+				event.locals.log.error({ err: (err as Error).message }, 'database unreachable');
 			response = wantsJson(pathname)
 				? json({ error: { code: HTTP_CODES[status] ?? 'ERROR', message } }, { status })
 				: errorPage(status, message, requestId);
@@ -61,7 +76,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	response.headers.set('x-request-id', requestId);
 	event.locals.log.info(
-		{ method: event.request.method, path: pathname, status: response.status, ms: Math.round(performance.now() - started), userId: event.locals.user?.id },
+		{
+			method: event.request.method,
+			path: pathname,
+			status: response.status,
+			ms: Math.round(performance.now() - started),
+			userId: event.locals.user?.id
+		},
 		'request'
 	);
 	return response;
@@ -73,14 +94,23 @@ function errorPage(status: number, message: string, requestId: string): Response
 	const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title>
 <style>body{margin:0;min-height:100vh;display:grid;place-items:center;background:#0f1115;color:#e6e8ee;font:15px/1.5 system-ui,sans-serif}main{max-width:32rem;padding:2rem}h1{font-size:1.4rem;margin:0 0 .5rem}p{color:#a9afbd}a{color:#8b9bff}small{color:#8a91a0}</style>
 </head><body><main><h1>${title}</h1><p>${message}</p><p><a href="/">Try again</a></p><small>Reference: ${requestId}</small></main></body></html>`;
-	return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', ...(status === 503 ? { 'retry-after': '5' } : {}) } });
+	return new Response(html, {
+		status,
+		headers: {
+			'content-type': 'text/html; charset=utf-8',
+			...(status === 503 ? { 'retry-after': '5' } : {})
+		}
+	});
 }
 
 export const handleError: HandleServerError = ({ error: err, event, status, message }) => {
 	const errorId = event.locals.requestId ?? randomUUID();
 	if (status === 404) return { message: 'Page not found', errorId };
 	if (isDatabaseDown(err)) {
-		return { message: 'The database is unreachable right now. Please try again in a moment.', errorId };
+		return {
+			message: 'The database is unreachable right now. Please try again in a moment.',
+			errorId
+		};
 	}
 	(event.locals.log ?? log).error({ err, status, path: event.url.pathname }, 'unhandled error');
 	return { message: status >= 500 ? 'Something went wrong on our side.' : message, errorId };

@@ -1,5 +1,10 @@
 import type { Component } from 'svelte';
-import { Bell, House, KeyRound, ScrollText, UserCog, Users } from '@lucide/svelte';
+import Bell from '@lucide/svelte/icons/bell';
+import House from '@lucide/svelte/icons/house';
+import KeyRound from '@lucide/svelte/icons/key-round';
+import ScrollText from '@lucide/svelte/icons/scroll-text';
+import UserCog from '@lucide/svelte/icons/user-cog';
+import Users from '@lucide/svelte/icons/users';
 import { can, type Permission, type RoleName } from './permissions';
 
 export interface NavItem {
@@ -13,7 +18,12 @@ export interface NavItem {
 const STAFF_NAV: NavItem[] = [
 	{ href: '/app', label: 'Home', icon: House, permission: 'staff.use' },
 	{ href: '/app/teams', label: 'Teams', icon: Users, permission: 'group.read' },
-	{ href: '/app/notifications', label: 'Notifications', icon: Bell, permission: 'notification.read' },
+	{
+		href: '/app/notifications',
+		label: 'Notifications',
+		icon: Bell,
+		permission: 'notification.read'
+	},
 	{ href: '/app/admin/users', label: 'Users', icon: UserCog, permission: 'user.update' },
 	{ href: '/app/admin/api-keys', label: 'API keys', icon: KeyRound, permission: 'apiKey.manage' },
 	{ href: '/app/admin/audit', label: 'Audit log', icon: ScrollText, permission: 'audit.read' }
@@ -27,7 +37,8 @@ export function staffNav(role: RoleName) {
 export function currentNav(items: { href: string }[], pathname: string): string {
 	let best = '';
 	for (const { href } of items) {
-		if ((pathname === href || pathname.startsWith(href + '/')) && href.length > best.length) best = href;
+		if ((pathname === href || pathname.startsWith(href + '/')) && href.length > best.length)
+			best = href;
 	}
 	return best;
 }

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { signInWithDemo } from './helpers';
 
-test('an admin creates a user, sees per-field errors, changes the role and deactivates', async ({ page }) => {
+test('an admin creates a user, sees per-field errors, changes the role and deactivates', async ({
+	page
+}) => {
 	await signInWithDemo(page, 'admin');
 	await page.goto('/app/admin/users');
 	await page.getByRole('button', { name: 'New user' }).first().click();
@@ -31,7 +33,9 @@ test('an admin creates a user, sees per-field errors, changes the role and deact
 	await expect(page.getByText('Deactivated', { exact: true }).first()).toBeVisible();
 });
 
-test('a role change reaches the user live: their bell count rises without a reload', async ({ browser }) => {
+test('a role change reaches the user live: their bell count rises without a reload', async ({
+	browser
+}) => {
 	const agentCtx = await browser.newContext();
 	const agent = await agentCtx.newPage();
 	await signInWithDemo(agent, 'agent');
@@ -48,7 +52,9 @@ test('a role change reaches the user live: their bell count rises without a relo
 	await admin.getByRole('button', { name: 'Change role' }).click();
 	await expect(admin.getByText(/Role changed to IT Manager/)).toBeVisible();
 
-	await expect.poll(async () => count((await bell.getAttribute('aria-label')) ?? ''), { timeout: 10_000 }).toBe(count(before) + 1);
+	await expect
+		.poll(async () => count((await bell.getAttribute('aria-label')) ?? ''), { timeout: 10_000 })
+		.toBe(count(before) + 1);
 
 	// put the demo account back as it was
 	await admin.getByRole('combobox', { name: 'Role' }).selectOption('AGENT');

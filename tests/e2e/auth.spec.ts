@@ -34,7 +34,9 @@ test('empty fields get per-field messages', async ({ page }) => {
 });
 
 for (const account of Object.keys(DEMO) as (keyof typeof DEMO)[]) {
-	test(`${account}: demo button signs in, lands home, theme toggles and persists, sign out`, async ({ page }) => {
+	test(`${account}: demo button signs in, lands home, theme toggles and persists, sign out`, async ({
+		page
+	}) => {
 		await signInWithDemo(page, account);
 		await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
 		await expectAccessible(page);

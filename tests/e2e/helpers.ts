@@ -24,12 +24,17 @@ export async function expectAccessible(page: Page): Promise<void> {
 	const results = await new AxeBuilder({ page }).analyze();
 	const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 	expect(
-		bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+		bad.map(
+			(v) =>
+				`${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+		),
 		`axe violations on ${page.url()}`
 	).toEqual([]);
 }
 
 export async function expectNoHorizontalScroll(page: Page): Promise<void> {
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+	const overflow = await page.evaluate(
+		() => document.documentElement.scrollWidth - window.innerWidth
+	);
 	expect(overflow, `page scrolls horizontally on ${page.url()}`).toBeLessThanOrEqual(0);
 }

@@ -1,12 +1,24 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, expectNoHorizontalScroll, signInWithDemo } from './helpers';
 
-const STAFF_PAGES = ['/app', '/app/teams', '/app/notifications', '/app/admin/users', '/app/admin/api-keys', '/app/admin/audit', '/account'];
+const STAFF_PAGES = [
+	'/app',
+	'/app/teams',
+	'/app/notifications',
+	'/app/admin/users',
+	'/app/admin/api-keys',
+	'/app/admin/audit',
+	'/account'
+];
 
 test('every staff page is accessible in both themes and fits a phone', async ({ page }) => {
 	await signInWithDemo(page, 'admin');
-	const teamHref = await page.goto('/app/teams').then(() => page.locator('a[href^="/app/teams/"]').first().getAttribute('href'));
-	const userHref = await page.goto('/app/admin/users').then(() => page.locator('a[href^="/app/admin/users/"]').first().getAttribute('href'));
+	const teamHref = await page
+		.goto('/app/teams')
+		.then(() => page.locator('a[href^="/app/teams/"]').first().getAttribute('href'));
+	const userHref = await page
+		.goto('/app/admin/users')
+		.then(() => page.locator('a[href^="/app/admin/users/"]').first().getAttribute('href'));
 	const pages = [...STAFF_PAGES, teamHref!, userHref!];
 	for (const theme of ['dark', 'light'] as const) {
 		for (const path of pages) {

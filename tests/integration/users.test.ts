@@ -352,3 +352,14 @@ describe('profile preferences', () => {
 		expect(await callerAs(null).auth.me()).toBeNull();
 	});
 });
+
+describe('listUsers staff filter', () => {
+	it('returns only admins, IT managers and agents when staff is set', async () => {
+		const tag = `Stafffilter${Date.now()}`;
+		await makeUser({ role: 'AGENT', name: `${tag} Agent` });
+		await makeUser({ role: 'END_USER', name: `${tag} Employee` });
+		const admin = await makeUser({ role: 'ADMIN', name: `${tag} Admin` });
+		const page = await callerAs(admin).users.list({ search: tag, staff: true });
+		expect(page.items.map((u) => u.role).sort()).toEqual(['ADMIN', 'AGENT']);
+	});
+});

@@ -20,7 +20,11 @@ export function trpc(): Client {
 	if (!client) {
 		const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
 		let ws: ReturnType<typeof createWSClient> | undefined;
-		const wsClient = () => (ws ??= createWSClient({ url: `${proto}//${location.host}/api/ws`, lazy: { enabled: true, closeMs: 10_000 } }));
+		const wsClient = () =>
+			(ws ??= createWSClient({
+				url: `${proto}//${location.host}/api/ws`,
+				lazy: { enabled: true, closeMs: 10_000 }
+			}));
 		client = createTRPCClient<AppRouter>({
 			links: [
 				splitLink({

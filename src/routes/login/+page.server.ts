@@ -14,10 +14,14 @@ function safeRedirect(target: string | null): string | null {
 }
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')) ?? homeFor(locals.user.role));
+	if (locals.user)
+		redirect(303, safeRedirect(url.searchParams.get('redirectTo')) ?? homeFor(locals.user.role));
 	return {
 		demo: config.seedDemo
-			? { password: DEMO_PASSWORD, accounts: DEMO_ACCOUNTS.map(({ email, name, role }) => ({ email, name, role })) }
+			? {
+					password: DEMO_PASSWORD,
+					accounts: DEMO_ACCOUNTS.map(({ email, name, role }) => ({ email, name, role }))
+				}
 			: null,
 		signedOut: url.searchParams.has('signedOut')
 	};
@@ -26,7 +30,10 @@ export const load: PageServerLoad = ({ locals, url }) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const form = await event.request.formData();
-		const raw = { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') };
+		const raw = {
+			email: String(form.get('email') ?? ''),
+			password: String(form.get('password') ?? '')
+		};
 		const parsed = signInSchema.safeParse(raw);
 		if (!parsed.success) {
 			const fields: Record<string, string[] | undefined> = z.flattenError(parsed.error).fieldErrors;
@@ -36,9 +43,16 @@ export const actions: Actions = {
 			const user = await callerFor(event).auth.signIn(parsed.data);
 			redirect(303, safeRedirect(event.url.searchParams.get('redirectTo')) ?? homeFor(user.role));
 		} catch (err) {
-			if (err instanceof TRPCError && (err.code === 'UNAUTHORIZED' || err.code === 'TOO_MANY_REQUESTS')) {
+			if (
+				err instanceof TRPCError &&
+				(err.code === 'UNAUTHORIZED' || err.code === 'TOO_MANY_REQUESTS')
+			) {
 				const fields: Record<string, string[] | undefined> = {};
-				return fail(err.code === 'UNAUTHORIZED' ? 400 : 429, { email: raw.email, fields, message: err.message });
+				return fail(err.code === 'UNAUTHORIZED' ? 400 : 429, {
+					email: raw.email,
+					fields,
+					message: err.message
+				});
 			}
 			throw err;
 		}

@@ -6,7 +6,12 @@ export const DEMO_PASSWORD = 'demo1234';
 
 export const DEMO_ACCOUNTS: { email: string; name: string; role: Role; title: string }[] = [
 	{ email: 'admin@demo.test', name: 'Ada Admin', role: 'ADMIN', title: 'System administrator' },
-	{ email: 'manager@demo.test', name: 'Morgan Manager', role: 'IT_MANAGER', title: 'IT service manager' },
+	{
+		email: 'manager@demo.test',
+		name: 'Morgan Manager',
+		role: 'IT_MANAGER',
+		title: 'IT service manager'
+	},
 	{ email: 'agent@demo.test', name: 'Alex Agent', role: 'AGENT', title: 'Service desk agent' },
 	{ email: 'user@demo.test', name: 'Uma User', role: 'END_USER', title: 'Accountant' }
 ];
@@ -68,8 +73,7 @@ export async function seedDemo(): Promise<boolean> {
 				name: p.name,
 				role: p.role,
 				title: p.title,
-				department:
-					p.role === 'END_USER' ? (DEPARTMENT_OF[p.title] ?? p.title) : 'IT',
+				department: p.role === 'END_USER' ? (DEPARTMENT_OF[p.title] ?? p.title) : 'IT',
 				passwordHash: p.passwordHash
 			})),
 			skipDuplicates: true
@@ -83,9 +87,27 @@ export async function seedDemo(): Promise<boolean> {
 		);
 		const id = (email: string) => byEmail.get(email)!;
 		const groups: [string, string, string, string[], string][] = [
-			['Service Desk', 'First line: every new ticket lands here.', 'manager@demo.test', ['agent@demo.test', 'jonas.becker@demo.test', 'lea.schmidt@demo.test'], 'support@demo.test'],
-			['Network', 'Switches, Wi-Fi, VPN and firewalls.', 'grace.okafor@demo.test', ['priya.raman@demo.test', 'tomas.ortega@demo.test'], 'network@demo.test'],
-			['Workplace', 'Laptops, phones, printers and accessories.', 'manager@demo.test', ['jonas.becker@demo.test', 'lea.schmidt@demo.test', 'agent@demo.test'], 'workplace@demo.test']
+			[
+				'Service Desk',
+				'First line: every new ticket lands here.',
+				'manager@demo.test',
+				['agent@demo.test', 'jonas.becker@demo.test', 'lea.schmidt@demo.test'],
+				'support@demo.test'
+			],
+			[
+				'Network',
+				'Switches, Wi-Fi, VPN and firewalls.',
+				'grace.okafor@demo.test',
+				['priya.raman@demo.test', 'tomas.ortega@demo.test'],
+				'network@demo.test'
+			],
+			[
+				'Workplace',
+				'Laptops, phones, printers and accessories.',
+				'manager@demo.test',
+				['jonas.becker@demo.test', 'lea.schmidt@demo.test', 'agent@demo.test'],
+				'workplace@demo.test'
+			]
 		];
 		for (const [name, description, manager, members, email] of groups) {
 			await tx.group.create({

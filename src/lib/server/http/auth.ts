@@ -34,14 +34,19 @@ export function sessionCookieOptions(event: RequestEvent, expires?: Date) {
 	};
 }
 
-const DOWN_PATTERNS = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connect ECONN|Can't reach database|terminating connection|the database system is (shutting down|starting up)|P1001|P1017|DriverAdapterError/i;
+const DOWN_PATTERNS =
+	/ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connect ECONN|Can't reach database|terminating connection|the database system is (shutting down|starting up)|P1001|P1017|DriverAdapterError/i;
 
 /** True for errors that mean the database cannot be reached (not a bad query). */
 export function isDatabaseDown(err: unknown): boolean {
 	let e: unknown = err;
 	for (let depth = 0; e && depth < 5; depth++) {
 		const { message, code } = e as { message?: string; code?: string };
-		if ((message && DOWN_PATTERNS.test(message)) || (code && /^(ECONNREFUSED|57P01|57P03|08006|08001|P1001|P1017)$/.test(code))) return true;
+		if (
+			(message && DOWN_PATTERNS.test(message)) ||
+			(code && /^(ECONNREFUSED|57P01|57P03|08006|08001|P1001|P1017)$/.test(code))
+		)
+			return true;
 		e = (e as { cause?: unknown }).cause;
 	}
 	return false;

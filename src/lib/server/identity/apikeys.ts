@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { notFound } from '../errors';
 import { db } from '../db/client';
 import { audit } from '../audit';
+import { apiKeyNameSchema } from './schemas';
 import { toSessionUser } from './sessions';
 import type { SessionUser } from './types';
 import type { Actor } from './users';
@@ -14,6 +15,7 @@ function digest(key: string): string {
 
 /** Creates a key for a user. The full key is returned once and only its SHA-256 is stored. */
 export async function createApiKey(actor: Actor, userId: string, name: string) {
+	name = apiKeyNameSchema.parse(name);
 	const secret = randomBytes(24).toString('base64url');
 	const key = `${PREFIX}${secret}`;
 	const row = await db().$transaction(async (tx) => {
@@ -23,7 +25,14 @@ export async function createApiKey(actor: Actor, userId: string, name: string) {
 			data: { name, userId, prefix: key.slice(0, 12), hash: digest(key) },
 			select: { id: true, name: true, prefix: true, createdAt: true, userId: true }
 		});
-		await audit(tx, { actorId: actor.id, action: 'apiKey.create', entityType: 'ApiKey', entityId: created.id, data: { name, userId }, ip: actor.ip });
+		await audit(tx, {
+			actorId: actor.id,
+			action: 'apiKey.create',
+			entityType: 'ApiKey',
+			entityId: created.id,
+			data: { name, userId },
+			ip: actor.ip
+		});
 		return created;
 	});
 	return { ...row, key };
@@ -52,7 +61,13 @@ export async function revokeApiKey(actor: Actor, id: string, ownerId?: string): 
 			data: { revokedAt: new Date() }
 		});
 		if (res.count === 0) throw notFound('API key not found.');
-		await audit(tx, { actorId: actor.id, action: 'apiKey.revoke', entityType: 'ApiKey', entityId: id, ip: actor.ip });
+		await audit(tx, {
+			actorId: actor.id,
+			action: 'apiKey.revoke',
+			entityType: 'ApiKey',
+			entityId: id,
+			ip: actor.ip
+		});
 	});
 }
 

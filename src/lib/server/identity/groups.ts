@@ -34,7 +34,9 @@ export async function getGroup(id: string) {
 		select: {
 			...groupSelect,
 			members: {
-				select: { user: { select: { id: true, name: true, email: true, role: true, active: true } } },
+				select: {
+					user: { select: { id: true, name: true, email: true, role: true, active: true } }
+				},
 				orderBy: { user: { name: 'asc' } }
 			}
 		}
@@ -64,7 +66,14 @@ export async function createGroup(actor: Actor, input: GroupInput) {
 	const group = await mutate(() =>
 		db().$transaction(async (tx) => {
 			const g = await tx.group.create({ data, select: groupSelect });
-			await audit(tx, { actorId: actor.id, action: 'group.create', entityType: 'Group', entityId: g.id, data: { name: g.name }, ip: actor.ip });
+			await audit(tx, {
+				actorId: actor.id,
+				action: 'group.create',
+				entityType: 'Group',
+				entityId: g.id,
+				data: { name: g.name },
+				ip: actor.ip
+			});
 			return g;
 		})
 	);
@@ -77,7 +86,13 @@ export async function updateGroup(actor: Actor, id: string, input: GroupInput) {
 	const group = await mutate(() =>
 		db().$transaction(async (tx) => {
 			const g = await tx.group.update({ where: { id }, data, select: groupSelect });
-			await audit(tx, { actorId: actor.id, action: 'group.update', entityType: 'Group', entityId: id, ip: actor.ip });
+			await audit(tx, {
+				actorId: actor.id,
+				action: 'group.update',
+				entityType: 'Group',
+				entityId: id,
+				ip: actor.ip
+			});
 			return g;
 		})
 	);
@@ -89,7 +104,14 @@ export async function deleteGroup(actor: Actor, id: string): Promise<void> {
 	await mutate(() =>
 		db().$transaction(async (tx) => {
 			const g = await tx.group.delete({ where: { id } });
-			await audit(tx, { actorId: actor.id, action: 'group.delete', entityType: 'Group', entityId: id, data: { name: g.name }, ip: actor.ip });
+			await audit(tx, {
+				actorId: actor.id,
+				action: 'group.delete',
+				entityType: 'Group',
+				entityId: id,
+				data: { name: g.name },
+				ip: actor.ip
+			});
 		})
 	);
 	await publish({ type: 'GroupChanged', groupId: id });
@@ -98,7 +120,10 @@ export async function deleteGroup(actor: Actor, id: string): Promise<void> {
 export async function setMembers(actor: Actor, id: string, userIds: string[]) {
 	const wanted = [...new Set(userIds)];
 	const added = await db().$transaction(async (tx) => {
-		const group = await tx.group.findUnique({ where: { id }, select: { name: true, members: { select: { userId: true } } } });
+		const group = await tx.group.findUnique({
+			where: { id },
+			select: { name: true, members: { select: { userId: true } } }
+		});
 		if (!group) throw notFound('Group not found.');
 		const found = await tx.user.count({ where: { id: { in: wanted } } });
 		if (found !== wanted.length) {
@@ -123,7 +148,11 @@ export async function setMembers(actor: Actor, id: string, userIds: string[]) {
 	});
 	for (const userId of added.toAdd) {
 		if (userId !== actor.id) {
-			await notify(userId, { type: 'group.added', title: `You were added to ${added.name}`, link: '/app' });
+			await notify(userId, {
+				type: 'group.added',
+				title: `You were added to ${added.name}`,
+				link: '/app'
+			});
 		}
 	}
 	await publish({ type: 'GroupChanged', groupId: id });
@@ -146,7 +175,14 @@ export async function setUserGroups(actor: Actor, userId: string, groupIds: stri
 			data: wanted.map((groupId) => ({ groupId, userId })),
 			skipDuplicates: true
 		});
-		await audit(tx, { actorId: actor.id, action: 'user.groups', entityType: 'User', entityId: userId, data: { groupIds: wanted }, ip: actor.ip });
+		await audit(tx, {
+			actorId: actor.id,
+			action: 'user.groups',
+			entityType: 'User',
+			entityId: userId,
+			data: { groupIds: wanted },
+			ip: actor.ip
+		});
 	});
 	for (const groupId of wanted) await publish({ type: 'GroupChanged', groupId });
 	return wanted;

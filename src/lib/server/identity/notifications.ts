@@ -25,7 +25,15 @@ export function listNotifications(userId: string, limit = 30) {
 		where: { userId },
 		orderBy: { createdAt: 'desc' },
 		take: limit,
-		select: { id: true, type: true, title: true, body: true, link: true, readAt: true, createdAt: true }
+		select: {
+			id: true,
+			type: true,
+			title: true,
+			body: true,
+			link: true,
+			readAt: true,
+			createdAt: true
+		}
 	});
 }
 

@@ -22,7 +22,9 @@ export async function staffOverview(userId: string, role: RoleName) {
 	return {
 		teams: teams.map(({ _count, ...t }) => ({ ...t, memberCount: _count.members })),
 		notifications,
-		peopleByRole: Object.fromEntries(people.map((p) => [p.role, p._count._all])) as Partial<Record<RoleName, number>>
+		peopleByRole: Object.fromEntries(people.map((p) => [p.role, p._count._all])) as Partial<
+			Record<RoleName, number>
+		>
 	};
 }
 

@@ -54,6 +54,8 @@ export const updateUserSchema = userProfileSchema.partial().extend({ id: z.uuid(
 export const listUsersSchema = z.object({
 	search: z.string().trim().max(100).optional(),
 	role: roleSchema.optional(),
+	/** Only staff (Admin, IT Manager, Agent): pickers for assignees, managers, team members. */
+	staff: z.boolean().optional(),
 	active: z.boolean().optional(),
 	page: z.number().int().min(1).max(100_000).default(1),
 	pageSize: z.number().int().min(1).max(100).default(25)

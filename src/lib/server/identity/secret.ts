@@ -11,7 +11,11 @@ let cached: Uint8Array | undefined;
 export async function jwtSecret(): Promise<Uint8Array> {
 	if (cached) return cached;
 	const fresh = randomBytes(32).toString('base64');
-	await db().setting.upsert({ where: { key: KEY }, create: { key: KEY, value: fresh }, update: {} });
+	await db().setting.upsert({
+		where: { key: KEY },
+		create: { key: KEY, value: fresh },
+		update: {}
+	});
 	const row = await db().setting.findUniqueOrThrow({ where: { key: KEY } });
 	cached = Buffer.from(String(row.value), 'base64');
 	return cached;

@@ -20,7 +20,13 @@ export function toSessionUser(u: {
 	role: SessionUser['role'];
 	theme: 'DARK' | 'LIGHT';
 }): SessionUser {
-	return { id: u.id, email: u.email, name: u.name, role: u.role, theme: u.theme === 'LIGHT' ? 'light' : 'dark' };
+	return {
+		id: u.id,
+		email: u.email,
+		name: u.name,
+		role: u.role,
+		theme: u.theme === 'LIGHT' ? 'light' : 'dark'
+	};
 }
 
 /** A session row plus a signed JWT naming it; the row makes sign-out take effect at once. */
@@ -30,7 +36,12 @@ export async function issueSession(
 ): Promise<IssuedSession> {
 	const expiresAt = new Date(Date.now() + config.sessionDays * 24 * 3600 * 1000);
 	const session = await db().session.create({
-		data: { userId, expiresAt, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null }
+		data: {
+			userId,
+			expiresAt,
+			ip: meta.ip ?? null,
+			userAgent: meta.userAgent?.slice(0, 300) ?? null
+		}
 	});
 	const token = await new SignJWT({ sid: session.id })
 		.setProtectedHeader({ alg: 'HS256' })

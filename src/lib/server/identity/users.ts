@@ -9,12 +9,13 @@ import { hashPassword } from './passwords';
 import {
 	createUserSchema,
 	listUsersSchema,
+	passwordSchema,
 	updateUserSchema,
 	type CreateUserInput,
 	type ListUsersInput
 } from './schemas';
 import type { z } from 'zod';
-import { ROLE_LABELS } from '$lib/permissions';
+import { ROLE_LABELS, STAFF_ROLES } from '$lib/permissions';
 
 export interface Actor {
 	id: string | null;
@@ -36,7 +37,7 @@ export const userListSelect = {
 export async function listUsers(input: ListUsersInput) {
 	const q = listUsersSchema.parse(input);
 	const where: Prisma.UserWhereInput = {
-		role: q.role,
+		role: q.role ?? (q.staff ? { in: [...STAFF_ROLES] } : undefined),
 		active: q.active,
 		...(q.search
 			? {
@@ -168,10 +169,15 @@ export async function changeRole(actor: Actor, id: string, role: Role) {
 	const user = await db().$transaction(async (tx) => {
 		const before = await tx.user.findUnique({ where: { id }, select: { role: true } });
 		if (!before) throw notFound('User not found.');
-		if (before.role === role) return tx.user.findUniqueOrThrow({ where: { id }, select: userListSelect });
+		if (before.role === role)
+			return tx.user.findUniqueOrThrow({ where: { id }, select: userListSelect });
 		changed = true;
 		if (before.role === 'ADMIN') {
-			await assertNotLastAdmin(tx, id, 'This is the last active admin; make someone else admin first.');
+			await assertNotLastAdmin(
+				tx,
+				id,
+				'This is the last active admin; make someone else admin first.'
+			);
 		}
 		const updated = await tx.user.update({ where: { id }, data: { role }, select: userListSelect });
 		await audit(tx, {
@@ -200,12 +206,19 @@ export async function setActive(actor: Actor, id: string, active: boolean) {
 		throw new AppError('CONFLICT', 'You cannot deactivate your own account.');
 	}
 	const user = await db().$transaction(async (tx) => {
-		const before = await tx.user.findUnique({ where: { id }, select: { role: true, active: true } });
+		const before = await tx.user.findUnique({
+			where: { id },
+			select: { role: true, active: true }
+		});
 		if (!before) throw notFound('User not found.');
 		if (!active && before.role === 'ADMIN') {
 			await assertNotLastAdmin(tx, id, 'This is the last active admin and cannot be deactivated.');
 		}
-		const updated = await tx.user.update({ where: { id }, data: { active }, select: userListSelect });
+		const updated = await tx.user.update({
+			where: { id },
+			data: { active },
+			select: userListSelect
+		});
 		if (!active) {
 			await tx.session.updateMany({
 				where: { userId: id, revokedAt: null },
@@ -221,25 +234,44 @@ export async function setActive(actor: Actor, id: string, active: boolean) {
 		});
 		return updated;
 	});
-	await publish({ type: 'UserChanged', userId: id, change: active ? 'reactivated' : 'deactivated' });
+	await publish({
+		type: 'UserChanged',
+		userId: id,
+		change: active ? 'reactivated' : 'deactivated'
+	});
 	return user;
 }
 
 export async function setPassword(actor: Actor, id: string, password: string): Promise<void> {
-	const passwordHash = await hashPassword(password);
+	const passwordHash = await hashPassword(passwordSchema.parse(password));
 	await db().$transaction(async (tx) => {
 		const found = await tx.user.findUnique({ where: { id }, select: { id: true } });
 		if (!found) throw notFound('User not found.');
 		await tx.user.update({ where: { id }, data: { passwordHash } });
-		await tx.session.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-		await audit(tx, { actorId: actor.id, action: 'user.resetPassword', entityType: 'User', entityId: id, ip: actor.ip });
+		await tx.session.updateMany({
+			where: { userId: id, revokedAt: null },
+			data: { revokedAt: new Date() }
+		});
+		await audit(tx, {
+			actorId: actor.id,
+			action: 'user.resetPassword',
+			entityType: 'User',
+			entityId: id,
+			ip: actor.ip
+		});
 	});
 }
 
 export async function findUserByEmail(email: string) {
-	return db().user.findUnique({ where: { email: email.trim().toLowerCase() }, select: userListSelect });
+	return db().user.findUnique({
+		where: { email: email.trim().toLowerCase() },
+		select: userListSelect
+	});
 }
 
 export async function setTheme(userId: string, theme: 'dark' | 'light'): Promise<void> {
-	await db().user.update({ where: { id: userId }, data: { theme: theme === 'light' ? 'LIGHT' : 'DARK' } });
+	await db().user.update({
+		where: { id: userId },
+		data: { theme: theme === 'light' ? 'LIGHT' : 'DARK' }
+	});
 }

@@ -5,7 +5,11 @@
 export type AppEvent =
 	| { type: 'NotificationCreated'; userId: string; notificationId: string }
 	| { type: 'NotificationsRead'; userId: string }
-	| { type: 'UserChanged'; userId: string; change: 'created' | 'updated' | 'deactivated' | 'reactivated' | 'role' }
+	| {
+			type: 'UserChanged';
+			userId: string;
+			change: 'created' | 'updated' | 'deactivated' | 'reactivated' | 'role';
+	  }
 	| { type: 'GroupChanged'; groupId: string };
 
 export type AppEventType = AppEvent['type'];

@@ -18,7 +18,8 @@ const holder = globalThis as unknown as { __itsmWs?: WsState };
 export function cookieValue(header: string | undefined, name: string): string | undefined {
 	for (const part of (header ?? '').split(';')) {
 		const i = part.indexOf('=');
-		if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+		if (i > 0 && part.slice(0, i).trim() === name)
+			return decodeURIComponent(part.slice(i + 1).trim());
 	}
 	return undefined;
 }

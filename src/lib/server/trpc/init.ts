@@ -36,7 +36,8 @@ const t = initTRPC
 					: error.code === 'INTERNAL_SERVER_ERROR'
 						? 'Something went wrong on our side. Please try again.'
 						: shape.message;
-			const retryAfter = error.cause instanceof AppError ? error.cause.retryAfterSeconds : undefined;
+			const retryAfter =
+				error.cause instanceof AppError ? error.cause.retryAfterSeconds : undefined;
 			return { ...shape, message, data: { ...shape.data, fields, retryAfter, stack: undefined } };
 		}
 	});
@@ -47,7 +48,11 @@ const errorMapper = t.middleware(async ({ next, ctx, path }) => {
 	if (!result.ok) {
 		const cause = result.error.cause;
 		if (cause instanceof AppError) {
-			result.error = new TRPCError({ code: cause.code === 'SERVICE_UNAVAILABLE' ? 'INTERNAL_SERVER_ERROR' : cause.code, message: cause.message, cause });
+			result.error = new TRPCError({
+				code: cause.code === 'SERVICE_UNAVAILABLE' ? 'INTERNAL_SERVER_ERROR' : cause.code,
+				message: cause.message,
+				cause
+			});
 		} else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
 			ctx.log.error({ err: cause ?? result.error, path }, 'procedure failed');
 		}

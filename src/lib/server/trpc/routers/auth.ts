@@ -16,8 +16,10 @@ export const authRouter = router({
 		ctx.cookies?.clearSession();
 		return { ok: true };
 	}),
-	setTheme: authedProcedure.input(z.object({ theme: themeSchema })).mutation(async ({ input, ctx }) => {
-		await setTheme(userOf(ctx).id, input.theme);
-		return { theme: input.theme };
-	})
+	setTheme: authedProcedure
+		.input(z.object({ theme: themeSchema }))
+		.mutation(async ({ input, ctx }) => {
+			await setTheme(userOf(ctx).id, input.theme);
+			return { theme: input.theme };
+		})
 });

@@ -14,7 +14,9 @@ const id = z.object({ id: z.uuid() });
 
 export const groupsRouter = router({
 	list: permitted('group.read').query(() => listGroups()),
-	get: permitted('group.read').input(id).query(({ input }) => getGroup(input.id)),
+	get: permitted('group.read')
+		.input(id)
+		.query(({ input }) => getGroup(input.id)),
 	create: permitted('group.manage')
 		.input(groupSchema)
 		.mutation(({ input, ctx }) => createGroup(actorOf(ctx), input)),

@@ -17,7 +17,10 @@ export const notificationsRouter = router({
 		await startBus();
 		yield await unreadCount(userId);
 		for await (const event of stream) {
-			if ((event.type === 'NotificationCreated' || event.type === 'NotificationsRead') && event.userId === userId) {
+			if (
+				(event.type === 'NotificationCreated' || event.type === 'NotificationsRead') &&
+				event.userId === userId
+			) {
 				yield await unreadCount(userId);
 			}
 		}

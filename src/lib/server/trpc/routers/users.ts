@@ -20,7 +20,9 @@ import { setUserGroups } from '../../identity/groups';
 import { actorOf, permitted, router } from '../init';
 
 export const usersRouter = router({
-	list: permitted('user.read').input(listUsersSchema).query(({ input }) => listUsers(input)),
+	list: permitted('user.read')
+		.input(listUsersSchema)
+		.query(({ input }) => listUsers(input)),
 	get: permitted('user.read')
 		.input(z.object({ id: z.uuid() }))
 		.query(({ input }) => getUser(input.id)),

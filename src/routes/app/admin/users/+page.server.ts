@@ -9,7 +9,8 @@ export const load: PageServerLoad = async (event) => {
 	const parsed = listUsersSchema.safeParse({
 		search: sp.get('q') || undefined,
 		role: sp.get('role') || undefined,
-		active: sp.get('status') === 'active' ? true : sp.get('status') === 'inactive' ? false : undefined,
+		active:
+			sp.get('status') === 'active' ? true : sp.get('status') === 'inactive' ? false : undefined,
 		page: Number(sp.get('page') ?? 1) || 1
 	});
 	if (!parsed.success) error(400, 'Those filters are not valid.');

@@ -18,7 +18,8 @@ export const load: PageServerLoad = async (event) => {
 			activity: activity.items
 		};
 	} catch (err) {
-		if (err instanceof TRPCError && (err.code === 'NOT_FOUND' || err.code === 'BAD_REQUEST')) error(404, 'User not found');
+		if (err instanceof TRPCError && (err.code === 'NOT_FOUND' || err.code === 'BAD_REQUEST'))
+			error(404, 'User not found');
 		throw err;
 	}
 };
