@@ -21,6 +21,8 @@ test('an admin creates a user, sees per-field errors, changes the role and deact
 	await expect(dialog).toBeHidden();
 
 	await page.getByRole('searchbox', { name: /search users/i }).fill('Erin Endtoend');
+	await expect(page).toHaveURL(/q=Erin/);
+	await expect(page.getByRole('row')).toHaveCount(2);
 	await page.getByRole('link', { name: 'Erin Endtoend' }).click();
 	await expect(page.getByRole('heading', { name: 'Erin Endtoend' })).toBeVisible();
 

@@ -12,6 +12,7 @@ const STAFF_PAGES = [
 ];
 
 test('every staff page is accessible in both themes and fits a phone', async ({ page }) => {
+	test.setTimeout(180_000);
 	await signInWithDemo(page, 'admin');
 	const teamHref = await page
 		.goto('/app/teams')
