@@ -156,7 +156,8 @@ export async function startEmbedded(
 			user: 'postgres',
 			password,
 			persistent: true,
-			createPostgresUser: true,
+			// Only as root: PostgreSQL refuses to run as root, so the package runs it as OS user postgres.
+			createPostgresUser: process.getuid?.() === 0,
 			initdbFlags: ['--encoding=UTF8'],
 			postgresFlags: [
 				'-c',
