@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 
-const stubDir = join(tmpdir(), 'itsm-prisma-stub');
+// Inside the project (not /tmp, which other users on the machine may already own).
+const stubDir = join('node_modules', '.cache', 'itsm-prisma-stub');
 mkdirSync(stubDir, { recursive: true });
 const stub = join(stubDir, 'schema-engine');
 writeFileSync(stub, '#!/bin/sh\nexit 1\n');
