@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -141,7 +141,9 @@ export async function findRunningEmbedded(dataDir: string): Promise<string | und
 
 export async function startEmbedded(
 	dataDir: string,
-	onLog: (msg: string) => void = () => {}
+	onLog: (msg: string) => void = () => {},
+	/** A fixed port (default: a free one), e.g. to bring a database back where clients expect it. */
+	fixedPort?: number
 ): Promise<EmbeddedDatabase> {
 	await mkdir(dataDir, { recursive: true });
 	ensureTraversable(dataDir);
@@ -149,7 +151,7 @@ export async function startEmbedded(
 	try {
 		const pgDir = join(dataDir, 'pg');
 		const { password } = await credentials(dataDir);
-		const port = await freePort();
+		const port = fixedPort ?? (await freePort());
 		const server = new EmbeddedPostgres({
 			databaseDir: pgDir,
 			port,
@@ -185,6 +187,9 @@ export async function startEmbedded(
 		if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DB_NAME}`);
 		await admin.end();
 
+		// If the process ends without stop() (a signal handler that exits first), free the folder.
+		const releaseOnExit = () => rmSync(lockFile, { force: true });
+		process.once('exit', releaseOnExit);
 		let stopped = false;
 		return {
 			url: urlFor(password, port),
@@ -194,6 +199,7 @@ export async function startEmbedded(
 				stopped = true;
 				await server.stop();
 				await rm(lockFile, { force: true });
+				process.off('exit', releaseOnExit);
 				heldLocks.delete(lockFile);
 			}
 		};
