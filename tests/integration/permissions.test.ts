@@ -6,7 +6,8 @@ import { can, PERMISSIONS, ROLES, type Permission, type RoleName } from '../../s
 import { createContext } from '../../src/lib/server/trpc/context';
 import { createCallerFactory, publicProcedure, router } from '../../src/lib/server/trpc/init';
 import { guardFor, ROUTE_GUARDS } from '../../src/lib/server/http/guards';
-import { callerAs, makeUser, type TestUser } from '../helpers/factories';
+import { callerAs, makeUser, sessionUserOf, type TestUser } from '../helpers/factories';
+import { fakeEvent } from '../helpers/http';
 import { allProcedures, callByPath, expectCode } from '../helpers/trpc';
 
 const ROUTES_DIR = join(process.cwd(), 'src/routes');
@@ -273,6 +274,42 @@ describe('REST endpoints under /api/v1 declare a permission per method', () => {
 		for (const file of files) {
 			const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
 			for (const p of endpointProblems(mod)) problems.push(`${relative(ROUTES_DIR, file)}: ${p}`);
+		}
+		expect(problems).toEqual([]);
+	});
+});
+
+describe('REST endpoints under /api/v1 enforce the permission they declare', () => {
+	const users = {} as Record<RoleName, TestUser>;
+	beforeAll(async () => {
+		for (const role of ROLES) users[role] = await makeUser({ role });
+	});
+
+	it('finds at least one endpoint (the walk is not empty)', () => {
+		expect(filesNamed('+server.ts', join(ROUTES_DIR, 'api/v1')).length).toBeGreaterThan(0);
+	});
+
+	it('every method answers 401 without a user and 403 to roles without the permission', async () => {
+		const problems: string[] = [];
+		for (const file of filesNamed('+server.ts', join(ROUTES_DIR, 'api/v1'))) {
+			const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+			const map = mod.permissions as Record<string, string>;
+			for (const [method, access] of Object.entries(map)) {
+				const handler = mod[method] as (e: unknown) => Promise<Response>;
+				for (const role of [null, ...ROLES]) {
+					const { event } = fakeEvent({ url: 'http://localhost/api/v1/x', method });
+					event.locals.user = role ? sessionUserOf(users[role]) : null;
+					const res = await handler(event);
+					const allowed =
+						access === 'public' ||
+						(role !== null && (access === 'authenticated' || can(role, access as Permission)));
+					const where = `${relative(ROUTES_DIR, file)} ${method} as ${role ?? 'anonymous'}`;
+					if (!allowed && res.status !== (role ? 403 : 401))
+						problems.push(`${where}: ${res.status}`);
+					if (allowed && (res.status === 401 || res.status === 403))
+						problems.push(`${where}: ${res.status}`);
+				}
+			}
 		}
 		expect(problems).toEqual([]);
 	});
