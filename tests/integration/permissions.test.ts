@@ -229,7 +229,7 @@ function pagePaths(): string[] {
  * REST convention (for endpoints still to come): every `src/routes/api/v1/** /+server.ts`
  * declares, next to its handlers, which permission each HTTP method needs:
  *
- *   export const permissions = { GET: 'ticket.read', POST: 'ticket.create' } satisfies EndpointPermissions;
+ *   export const _permissions = { GET: 'ticket.read', POST: 'ticket.create' } satisfies EndpointPermissions;
  *
  * ('public' and 'authenticated' are allowed too). The endpoint's handler checks it, and this test
  * makes sure no endpoint ships without one, so REST is walked like tRPC above. There are no such
@@ -239,15 +239,15 @@ const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'
 
 function endpointProblems(mod: Record<string, unknown>): string[] {
 	const handlers = HTTP_METHODS.filter((m) => typeof mod[m] === 'function');
-	const map = mod.permissions as Record<string, unknown> | undefined;
-	if (!map || typeof map !== 'object') return ['exports no `permissions` map'];
+	const map = mod._permissions as Record<string, unknown> | undefined;
+	if (!map || typeof map !== 'object') return ['exports no `_permissions` map'];
 	const problems: string[] = [];
 	for (const m of handlers) {
-		if (!(m in map)) problems.push(`${m} has no entry in permissions`);
+		if (!(m in map)) problems.push(`${m} has no entry in _permissions`);
 		else if (!isAccessRule(map[m])) problems.push(`${m}: unknown permission ${String(map[m])}`);
 	}
 	for (const m of Object.keys(map)) {
-		if (!handlers.includes(m)) problems.push(`permissions.${m} names no exported handler`);
+		if (!handlers.includes(m)) problems.push(`_permissions.${m} names no exported handler`);
 	}
 	return problems;
 }
@@ -255,20 +255,20 @@ function endpointProblems(mod: Record<string, unknown>): string[] {
 describe('REST endpoints under /api/v1 declare a permission per method', () => {
 	it('the check recognises good and bad endpoint modules', () => {
 		const handler = () => new Response();
-		expect(endpointProblems({ GET: handler, permissions: { GET: 'user.read' } })).toEqual([]);
-		expect(endpointProblems({ GET: handler })).toEqual(['exports no `permissions` map']);
+		expect(endpointProblems({ GET: handler, _permissions: { GET: 'user.read' } })).toEqual([]);
+		expect(endpointProblems({ GET: handler })).toEqual(['exports no `_permissions` map']);
 		expect(
-			endpointProblems({ GET: handler, POST: handler, permissions: { GET: 'user.read' } })
-		).toEqual(['POST has no entry in permissions']);
-		expect(endpointProblems({ GET: handler, permissions: { GET: 'ticket.fly' } })).toEqual([
+			endpointProblems({ GET: handler, POST: handler, _permissions: { GET: 'user.read' } })
+		).toEqual(['POST has no entry in _permissions']);
+		expect(endpointProblems({ GET: handler, _permissions: { GET: 'ticket.fly' } })).toEqual([
 			'GET: unknown permission ticket.fly'
 		]);
 		expect(
-			endpointProblems({ GET: handler, permissions: { GET: 'public', DELETE: 'user.update' } })
-		).toEqual(['permissions.DELETE names no exported handler']);
+			endpointProblems({ GET: handler, _permissions: { GET: 'public', DELETE: 'user.update' } })
+		).toEqual(['_permissions.DELETE names no exported handler']);
 	});
 
-	it('every src/routes/api/v1/**/+server.ts exports a complete permissions map', async () => {
+	it('every src/routes/api/v1/**/+server.ts exports a complete _permissions map', async () => {
 		const files = filesNamed('+server.ts', join(ROUTES_DIR, 'api/v1'));
 		const problems: string[] = [];
 		for (const file of files) {
@@ -293,7 +293,7 @@ describe('REST endpoints under /api/v1 enforce the permission they declare', () 
 		const problems: string[] = [];
 		for (const file of filesNamed('+server.ts', join(ROUTES_DIR, 'api/v1'))) {
 			const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
-			const map = mod.permissions as Record<string, string>;
+			const map = mod._permissions as Record<string, string>;
 			for (const [method, access] of Object.entries(map)) {
 				const handler = mod[method] as (e: unknown) => Promise<Response>;
 				for (const role of [null, ...ROLES]) {

@@ -7,8 +7,8 @@ import { isDatabaseDown } from './auth';
 
 /**
  * The public REST API's conventions, shared by every `src/routes/api/v1/** /+server.ts`:
- *   export const permissions = { GET: 'profile.read' } satisfies EndpointPermissions;
- *   export const GET = endpoint(permissions.GET, async (event, user) => json(...));
+ *   export const _permissions = { GET: 'profile.read' } satisfies EndpointPermissions;
+ *   export const GET = endpoint(_permissions.GET, async (event, user) => json(...));
  * The handler checks the same permission the map declares (the permission walk test reads the
  * map and calls each handler as every role). Errors are JSON `{ error: { code, message, fields? } }`.
  */
