@@ -1,18 +1,10 @@
-import { z } from 'zod';
 import { portalOverview, staffOverview } from '../../identity/overview';
+import { userProfileSchema } from '../../identity/schemas';
 import { getUser, updateUser } from '../../identity/users';
 import { authedProcedure, permitted, router, userOf } from '../init';
 
-const profileEdit = z.object({
-	name: z
-		.string()
-		.trim()
-		.min(1, 'Name is required.')
-		.max(120, 'Name must be at most 120 characters.'),
-	title: z.string().trim().max(120, 'Title must be at most 120 characters.').nullish(),
-	department: z.string().trim().max(120, 'Department must be at most 120 characters.').nullish(),
-	phone: z.string().trim().max(40, 'Phone must be at most 40 characters.').nullish()
-});
+/** What a user may change about themselves: the profile without the email (an admin's call). */
+const profileEdit = userProfileSchema.omit({ email: true });
 
 export const meRouter = router({
 	profile: authedProcedure.query(({ ctx }) => getUser(userOf(ctx).id)),
