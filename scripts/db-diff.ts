@@ -39,10 +39,11 @@ const MIGRATIONS_DIR = join(ROOT, 'prisma', 'migrations');
  * Hand-written objects that live in migrations but cannot be expressed in schema.prisma. The
  * engine wants to undo them; statements matching these patterns are dropped from the diff.
  * - GIN trigram indexes, by convention named `<Table>_<column>_trgm_idx`
+ * - full-text indexes over tsvector columns, named `<Table>_<column>_fts_idx`
  * - the extensions they need (pg_trgm, unaccent)
  */
 export const HAND_WRITTEN: readonly RegExp[] = [
-	/^DROP INDEX\s+(?:"[^"]+"\.)?"[^"]*_trgm_idx"\s*;$/i,
+	/^DROP INDEX\s+(?:"[^"]+"\.)?"[^"]*_(?:trgm|fts)_idx"\s*;$/i,
 	/^(?:CREATE|DROP|ALTER)\s+EXTENSION\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"?(?:pg_trgm|unaccent)"?\b[^;]*;$/i
 ];
 

@@ -31,18 +31,41 @@ export const PERMISSIONS = [
 	'apiKey.manageOwn',
 	'audit.read',
 	'settings.manage',
-	'system.health'
+	'system.health',
+	'ticket.read',
+	'ticket.create',
+	'ticket.reply',
+	'ticket.note',
+	'ticket.update',
+	'ticket.merge',
+	'ticket.delete',
+	'ticketConfig.manage',
+	'cannedResponse.manageShared',
+	'view.manageShared'
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const SELF: Permission[] = ['profile.read', 'profile.update', 'notification.read'];
-const STAFF: Permission[] = [...SELF, 'staff.use', 'user.read', 'group.read', 'apiKey.manageOwn'];
+/** Tickets an End User may touch: their own, never internal notes (scoped in tickets/access.ts). */
+const REQUESTING: Permission[] = ['ticket.read', 'ticket.create', 'ticket.reply'];
+const STAFF: Permission[] = [
+	...SELF,
+	...REQUESTING,
+	'staff.use',
+	'user.read',
+	'group.read',
+	'apiKey.manageOwn',
+	'ticket.note',
+	'ticket.update',
+	'ticket.merge'
+];
+const MANAGING: Permission[] = ['cannedResponse.manageShared', 'view.manageShared'];
 
 export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
 	ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'portal.use')),
-	IT_MANAGER: new Set<Permission>([...STAFF, 'group.manage', 'system.health']),
+	IT_MANAGER: new Set<Permission>([...STAFF, ...MANAGING, 'group.manage', 'system.health']),
 	AGENT: new Set<Permission>(STAFF),
-	END_USER: new Set<Permission>([...SELF, 'portal.use']),
+	END_USER: new Set<Permission>([...SELF, ...REQUESTING, 'portal.use']),
 	REQUESTER: new Set<Permission>([])
 };
 
