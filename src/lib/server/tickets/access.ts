@@ -71,7 +71,9 @@ export function scopeAllows(
 	if (scope.all) return true;
 	if (t.requesterId === scope.viewer.id) return can(scope.viewer.role, 'ticket.read');
 	if (scope.viewer.role !== 'AGENT') return false;
-	return t.groupId === null || scope.groupIds.includes(t.groupId) || t.assigneeId === scope.viewer.id;
+	return (
+		t.groupId === null || scope.groupIds.includes(t.groupId) || t.assigneeId === scope.viewer.id
+	);
 }
 
 /** `#1042`, `1042` or a uuid → a where clause. */

@@ -5,6 +5,7 @@ import { authRouter } from './routers/auth';
 import { groupsRouter } from './routers/groups';
 import { healthRouter } from './routers/health';
 import { notificationsRouter } from './routers/notifications';
+import { ticketsRouter } from './routers/tickets';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './init';
 
@@ -16,7 +17,8 @@ export const appRouter = router({
 	users: usersRouter,
 	groups: groupsRouter,
 	apiKeys: apiKeysRouter,
-	notifications: notificationsRouter
+	notifications: notificationsRouter,
+	tickets: ticketsRouter
 });
 
 export type AppRouter = typeof appRouter;

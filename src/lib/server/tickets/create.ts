@@ -1,0 +1,198 @@
+import { can } from '$lib/permissions';
+import { db } from '../db/client';
+import { AppError } from '../errors';
+import { audit } from '../audit';
+import { notify } from '../identity/notifications';
+import { attachToEntry } from './attachments';
+import { validateCustomFields } from './custom-fields';
+import { pickAssignee } from './assignment';
+import { publishCreated } from './live';
+import { renderMarkdown } from './markdown';
+import { newAccessToken, requesterByEmail, requireAgent, requireRef, requireUser } from './people';
+import { ticketCreateSchema, type TicketCreateInput, type TicketSourceName } from './schemas';
+import { ticketSelect, type TicketRow } from './select';
+import type { Viewer } from './access';
+
+export interface TicketActor {
+	/** Null for the anonymous public form. */
+	viewer: Viewer | null;
+	ip?: string | null;
+}
+
+export interface CreateOptions {
+	source: TicketSourceName;
+	/** REST `Idempotency-Key`: the same key from the same user returns the same ticket. */
+	idempotencyKey?: string;
+}
+
+export interface Created {
+	ticket: TicketRow;
+	accessToken: string;
+	/** True when an Idempotency-Key matched an earlier request. */
+	replayed: boolean;
+}
+
+async function replay(userId: string, key: string): Promise<Created | null> {
+	const hit = await db().idempotencyKey.findUnique({
+		where: { userId_key: { userId, key } },
+		select: { ticket: { select: { ...ticketSelect, accessToken: true } } }
+	});
+	if (!hit) return null;
+	const { accessToken, ...ticket } = hit.ticket;
+	return { ticket, accessToken, replayed: true };
+}
+
+/**
+ * Opens a ticket. Staff may set every property and name any requester; end users open tickets
+ * for themselves with the public properties only; the anonymous form names the requester by
+ * email. The number comes from a counter row updated in the same transaction, so numbers are
+ * gap-free however many tickets arrive at once.
+ */
+export async function createTicket(
+	actor: TicketActor,
+	raw: TicketCreateInput,
+	opts: CreateOptions
+): Promise<Created> {
+	const input = ticketCreateSchema.parse(raw);
+	const viewer = actor.viewer;
+	const staff = viewer ? can(viewer.role, 'staff.use') : false;
+
+	if (opts.idempotencyKey && viewer) {
+		const earlier = await replay(viewer.id, opts.idempotencyKey);
+		if (earlier) return earlier;
+	}
+	if (!staff) {
+		// What requesters may not choose is ignored rather than refused: forms never offer it.
+		Object.assign(input, {
+			status: undefined,
+			requesterId: undefined,
+			assigneeId: undefined,
+			groupId: undefined,
+			tags: [],
+			watcherIds: []
+		});
+		if (viewer) input.requester = undefined;
+		else if (!input.requester) {
+			throw new AppError('BAD_REQUEST', 'Your email address is required.', {
+				'requester.email': ['Your email address is required.']
+			});
+		}
+	}
+	const customFields = await validateCustomFields(input.customFields, {
+		typeId: input.typeId ?? null,
+		publicOnly: !staff
+	});
+	const descriptionHtml = renderMarkdown(input.description);
+
+	try {
+		const created = await db().$transaction(async (tx) => {
+			if (input.typeId) await requireRef(tx, 'type', input.typeId);
+			if (input.categoryId) await requireRef(tx, 'category', input.categoryId);
+			if (input.groupId) await requireRef(tx, 'group', input.groupId);
+			if (input.assigneeId) await requireAgent(tx, input.assigneeId);
+			if (input.requesterId) await requireUser(tx, input.requesterId, 'requesterId');
+
+			const requesterId =
+				input.requesterId ??
+				(input.requester
+					? await requesterByEmail(tx, input.requester.email, input.requester.name)
+					: viewer!.id);
+			const assigneeId =
+				input.assigneeId ?? (input.groupId ? await pickAssignee(tx, input.groupId) : null);
+
+			// Last: the counter row stays locked until commit, so keep the time after it short.
+			const [counter] = await tx.$queryRaw<{ value: number }[]>`
+				UPDATE "Counter" SET value = value + 1 WHERE name = 'ticket' RETURNING value`;
+			if (!counter) throw new Error('The ticket counter row is missing.');
+			const number = counter.value;
+			const accessToken = newAccessToken();
+			const ticket = await tx.ticket.create({
+				data: {
+					number,
+					subject: input.subject,
+					description: input.description,
+					descriptionHtml,
+					status: input.status ?? 'NEW',
+					priority: input.priority,
+					source: opts.source,
+					typeId: input.typeId ?? null,
+					categoryId: input.categoryId ?? null,
+					requesterId,
+					assigneeId,
+					groupId: input.groupId ?? null,
+					tags: input.tags,
+					customFields: customFields as object,
+					accessToken,
+					...(input.status === 'RESOLVED' || input.status === 'CLOSED'
+						? { resolvedAt: new Date() }
+						: {}),
+					...(input.status === 'CLOSED' ? { closedAt: new Date() } : {})
+				},
+				select: { ...ticketSelect, groupId: true, assigneeId: true, requesterId: true }
+			});
+			await tx.ticketEvent.create({
+				data: {
+					ticketId: ticket.id,
+					actorId: viewer?.id ?? null,
+					field: 'created',
+					toValue: opts.source
+				}
+			});
+			if (assigneeId && !input.assigneeId) {
+				await tx.ticketEvent.create({
+					data: { ticketId: ticket.id, actorId: null, field: 'assignee', toValue: assigneeId }
+				});
+			}
+			const watchers = [...new Set(input.watcherIds)];
+			if (watchers.length) {
+				await tx.ticketWatcher.createMany({
+					data: watchers.map((userId) => ({ ticketId: ticket.id, userId })),
+					skipDuplicates: true
+				});
+			}
+			if (input.attachmentIds.length) {
+				await attachToEntry(tx, input.attachmentIds, {
+					ticketId: ticket.id,
+					entryId: null,
+					uploaderId: viewer?.id ?? null
+				});
+			}
+			if (opts.idempotencyKey && viewer) {
+				await tx.idempotencyKey.create({
+					data: { userId: viewer.id, key: opts.idempotencyKey, ticketId: ticket.id }
+				});
+			}
+			await audit(tx, {
+				actorId: viewer?.id ?? null,
+				action: 'ticket.create',
+				entityType: 'Ticket',
+				entityId: ticket.id,
+				data: { number, source: opts.source },
+				ip: actor.ip ?? null
+			});
+			return { ticket, accessToken };
+		});
+
+		const { groupId, assigneeId, requesterId, ...ticket } = created.ticket;
+		await publishCreated(
+			{ id: ticket.id, number: ticket.number, groupId, assigneeId, requesterId },
+			viewer?.id ?? null
+		);
+		if (assigneeId && assigneeId !== viewer?.id) {
+			await notify(assigneeId, {
+				type: 'ticket.assigned',
+				title: `#${ticket.number} was assigned to you`,
+				body: ticket.subject,
+				link: `/app/tickets/${ticket.number}`
+			});
+		}
+		return { ticket, accessToken: created.accessToken, replayed: false };
+	} catch (err) {
+		// The same Idempotency-Key raced in from two requests: the loser returns the winner's ticket.
+		if ((err as { code?: string }).code === 'P2002' && opts.idempotencyKey && viewer) {
+			const earlier = await replay(viewer.id, opts.idempotencyKey);
+			if (earlier) return earlier;
+		}
+		throw err;
+	}
+}
