@@ -3,6 +3,7 @@ import Bell from '@lucide/svelte/icons/bell';
 import House from '@lucide/svelte/icons/house';
 import KeyRound from '@lucide/svelte/icons/key-round';
 import ScrollText from '@lucide/svelte/icons/scroll-text';
+import Ticket from '@lucide/svelte/icons/ticket';
 import UserCog from '@lucide/svelte/icons/user-cog';
 import Users from '@lucide/svelte/icons/users';
 import { can, type Permission, type RoleName } from './permissions';
@@ -17,6 +18,7 @@ export interface NavItem {
 /** The staff app's modules; each appears only for roles holding its permission. */
 const STAFF_NAV: NavItem[] = [
 	{ href: '/app', label: 'Home', icon: House, permission: 'staff.use' },
+	{ href: '/app/tickets', label: 'Tickets', icon: Ticket, permission: 'ticket.note' },
 	{ href: '/app/teams', label: 'Teams', icon: Users, permission: 'group.read' },
 	{
 		href: '/app/notifications',

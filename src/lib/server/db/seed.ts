@@ -1,6 +1,7 @@
 import { db } from './client';
 import { hashPassword } from '../identity/passwords';
 import type { Role } from './client';
+import { seedDemoTickets } from './seed-tickets';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -120,6 +121,7 @@ export async function seedDemo(): Promise<boolean> {
 				}
 			});
 		}
+		await seedDemoTickets(tx, id);
 		await tx.notification.create({
 			data: {
 				userId: id('agent@demo.test'),

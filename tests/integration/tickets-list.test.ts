@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { addEntry } from '../../src/lib/server/tickets/entries';
+import { countTickets, listTickets } from '../../src/lib/server/tickets/list';
+import { callerAs, makeUser } from '../helpers/factories';
+import { makeTeam, makeTicket, scopeOf } from '../helpers/tickets';
+
+/** A word no other test uses, so searches and tag filters see only this test's tickets. */
+const marker = () => `m${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+
+describe('listTickets', () => {
+	it('shows each role only what it may see', async () => {
+		const admin = await makeUser({ role: 'ADMIN' });
+		const member = await makeUser({ role: 'AGENT' });
+		const outsider = await makeUser({ role: 'AGENT' });
+		const user = await makeUser({ role: 'END_USER' });
+		const team = await makeTeam([member]);
+		const tag = marker();
+		const own = await makeTicket(admin, { requesterId: user.id, groupId: team.id, tags: [tag] });
+		const other = await makeTicket(admin, { groupId: team.id, tags: [tag] });
+		const triage = await makeTicket(admin, { tags: [tag] });
+		const assigned = await makeTicket(admin, {
+			groupId: team.id,
+			assigneeId: outsider.id,
+			tags: [tag]
+		});
+
+		const numbers = async (u: typeof admin) =>
+			(await listTickets(await scopeOf(u), { tags: [tag], sort: 'number', dir: 'asc' })).items.map(
+				(t) => t.number
+			);
+		expect(await numbers(admin)).toEqual([own, other, triage, assigned].map((t) => t.number));
+		expect(await numbers(member)).toEqual([own, other, triage, assigned].map((t) => t.number));
+		expect(await numbers(outsider)).toEqual([triage, assigned].map((t) => t.number));
+		expect(await numbers(user)).toEqual([own.number]);
+	});
+
+	it('filters by status, priority, assignee (me / none), group (none) and tags', async () => {
+		const agent = await makeUser({ role: 'AGENT' });
+		const team = await makeTeam([agent]);
+		const tag = marker();
+		const a = await makeTicket(agent, {
+			tags: [tag],
+			priority: 'HIGH',
+			assigneeId: agent.id,
+			status: 'OPEN',
+			groupId: team.id
+		});
+		const b = await makeTicket(agent, { tags: [tag, 'extra'], priority: 'LOW' });
+		const scope = await scopeOf(agent);
+		const ids = async (f: Parameters<typeof listTickets>[1]) =>
+			(await listTickets(scope, { tags: [tag], ...f })).items.map((t) => t.id);
+		expect(await ids({ status: ['OPEN'] })).toEqual([a.id]);
+		expect(await ids({ priority: ['LOW', 'MEDIUM'] })).toEqual([b.id]);
+		expect(await ids({ assignee: ['me'] })).toEqual([a.id]);
+		expect(await ids({ assignee: ['none'] })).toEqual([b.id]);
+		expect(await ids({ group: ['none'] })).toEqual([b.id]);
+		expect(await ids({ group: [team.id] })).toEqual([a.id]);
+		expect(await ids({ tags: [tag, 'extra'] })).toEqual([b.id]);
+		expect(await ids({ createdFrom: new Date(Date.now() + 60_000) })).toEqual([]);
+		expect((await countTickets(scope, { tags: [tag] })).count).toBe(2);
+	});
+
+	it('keyset pages walk every ticket exactly once in each sort order', async () => {
+		const admin = await makeUser({ role: 'ADMIN' });
+		const tag = marker();
+		const made = [];
+		for (const priority of [
+			'LOW',
+			'HIGH',
+			'MEDIUM',
+			'HIGH',
+			'CRITICAL',
+			'LOW',
+			'MEDIUM'
+		] as const) {
+			made.push(await makeTicket(admin, { tags: [tag], priority }));
+		}
+		const scope = await scopeOf(admin);
+		for (const sort of ['updated', 'created', 'priority', 'number'] as const) {
+			for (const dir of ['asc', 'desc'] as const) {
+				const seen: string[] = [];
+				let cursor: string | undefined;
+				do {
+					const page = await listTickets(scope, { tags: [tag], sort, dir, limit: 3, cursor });
+					seen.push(...page.items.map((t) => t.id));
+					cursor = page.nextCursor ?? undefined;
+				} while (cursor);
+				expect(seen.sort(), `${sort} ${dir}`).toEqual(made.map((t) => t.id).sort());
+			}
+		}
+		const byPriority = await listTickets(scope, { tags: [tag], sort: 'priority', dir: 'desc' });
+		expect(byPriority.items.map((t) => t.priority).slice(0, 3)).toEqual([
+			'CRITICAL',
+			'HIGH',
+			'HIGH'
+		]);
+	});
+
+	it('searches subject, description and the conversation, tolerates typos, and finds by number', async () => {
+		const agent = await makeUser({ role: 'AGENT' });
+		const tag = marker();
+		const word = marker();
+		const printer = await makeTicket(agent, {
+			tags: [tag],
+			subject: `Printers on floor ${word} jam`
+		});
+		const vpn = await makeTicket(agent, {
+			tags: [tag],
+			subject: 'Remote access',
+			description: 'The VPN client disconnects'
+		});
+		const convo = await makeTicket(agent, { tags: [tag], subject: 'Laptop issue' });
+		await addEntry(
+			{ scope: await scopeOf(agent) },
+			{ ticket: convo.id, body: 'The keyboard backlight flickers' }
+		);
+		const scope = await scopeOf(agent);
+		const search = async (q: string) =>
+			(await listTickets(scope, { tags: [tag], q })).items.map((t) => t.id);
+		expect(await search('printer')).toEqual([printer.id]);
+		expect(await search(`${word} jam`)).toEqual([printer.id]);
+		expect(await search('vpn disconnect')).toEqual([vpn.id]);
+		expect(await search('backlight')).toEqual([convo.id]);
+		expect(await search('flick')).toEqual([convo.id]);
+		expect(await search('pritner')).toEqual([printer.id]);
+		expect(await search(`#${vpn.number}`)).toEqual([vpn.id]);
+		expect(await search('!!!')).toHaveLength(3);
+	});
+
+	it('hides merged tickets unless asked', async () => {
+		const admin = await makeUser({ role: 'ADMIN' });
+		const tag = marker();
+		const target = await makeTicket(admin, { tags: [tag] });
+		const merged = await makeTicket(admin, { tags: [tag] });
+		const { db } = await import('../../src/lib/server/db/client');
+		await db().ticket.update({ where: { id: merged.id }, data: { mergedIntoId: target.id } });
+		const scope = await scopeOf(admin);
+		expect((await listTickets(scope, { tags: [tag] })).items.map((t) => t.id)).toEqual([target.id]);
+		expect((await listTickets(scope, { tags: [tag], includeMerged: true })).items).toHaveLength(2);
+	});
+
+	it('a forged cursor is a 400 with a field message, not a 500', async () => {
+		const agent = await makeUser({ role: 'AGENT' });
+		for (const cursor of [
+			'nope',
+			Buffer.from('[1,2]').toString('base64url'),
+			Buffer.from('["x","y"]').toString('base64url')
+		]) {
+			await expect(callerAs(agent).tickets.list({ cursor })).rejects.toMatchObject({
+				code: 'BAD_REQUEST',
+				shape: { data: { fields: { cursor: ['The page cursor is not valid.'] } } }
+			});
+		}
+	});
+});
