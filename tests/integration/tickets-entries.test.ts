@@ -5,6 +5,7 @@ import { getTicket } from '../../src/lib/server/tickets/queries';
 import { updateTicket } from '../../src/lib/server/tickets/update';
 import { callerAs, makeUser } from '../helpers/factories';
 import { makeTicket, scopeOf } from '../helpers/tickets';
+import { errorShape, expectCode } from '../helpers/trpc';
 
 describe('replies and internal notes', () => {
 	it("an agent's first public reply opens a new ticket and stamps the first response", async () => {
@@ -125,11 +126,10 @@ describe('replies and internal notes', () => {
 	it('rejects an empty message with a field error', async () => {
 		const agent = await makeUser({ role: 'AGENT' });
 		const t = await makeTicket(agent);
-		await expect(
-			callerAs(agent).tickets.addEntry({ ticket: t.id, body: '   ' })
-		).rejects.toMatchObject({
-			code: 'BAD_REQUEST',
-			shape: { data: { fields: { body: ['Write a message.'] } } }
-		});
+		const err = await expectCode(
+			callerAs(agent).tickets.addEntry({ ticket: t.id, body: '   ' }),
+			'BAD_REQUEST'
+		);
+		expect(errorShape(err, 'tickets.addEntry').data.fields).toEqual({ body: ['Write a message.'] });
 	});
 });

@@ -4,6 +4,7 @@ import { addEntry } from '../../src/lib/server/tickets/entries';
 import { countTickets, listTickets } from '../../src/lib/server/tickets/list';
 import { callerAs, makeUser } from '../helpers/factories';
 import { makeTeam, makeTicket, scopeOf } from '../helpers/tickets';
+import { errorShape, expectCode } from '../helpers/trpc';
 
 /** A word no other test uses, so searches and tag filters see only this test's tickets. */
 const marker = () => `m${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -147,9 +148,9 @@ describe('listTickets', () => {
 			Buffer.from('[1,2]').toString('base64url'),
 			Buffer.from('["x","y"]').toString('base64url')
 		]) {
-			await expect(callerAs(agent).tickets.list({ cursor })).rejects.toMatchObject({
-				code: 'BAD_REQUEST',
-				shape: { data: { fields: { cursor: ['The page cursor is not valid.'] } } }
+			const err = await expectCode(callerAs(agent).tickets.list({ cursor }), 'BAD_REQUEST');
+			expect(errorShape(err, 'tickets.list').data.fields).toEqual({
+				cursor: ['The page cursor is not valid.']
 			});
 		}
 	});

@@ -15,7 +15,10 @@ export function db(): PrismaClient {
 		const connectionString = process.env.DATABASE_URL;
 		if (!connectionString) throw new Error('DATABASE_URL is not set: the database was not started');
 		holder.__itsmPrisma = new PrismaClient({
-			adapter: new PrismaPg({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) })
+			adapter: new PrismaPg({ connectionString, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
+			// Under bursts (REST at concurrency 50) transactions queue for a pooled connection:
+			// wait for one rather than fail after Prisma's default 2 s.
+			transactionOptions: { maxWait: 15_000, timeout: 20_000 }
 		});
 	}
 	return holder.__itsmPrisma;
