@@ -1,10 +1,17 @@
 import { apiKeysRouter } from './routers/apiKeys';
 import { auditRouter } from './routers/audit';
-import { meRouter } from './routers/me';
 import { authRouter } from './routers/auth';
+import { cannedResponsesRouter } from './routers/cannedResponses';
 import { groupsRouter } from './routers/groups';
 import { healthRouter } from './routers/health';
+import { meRouter } from './routers/me';
 import { notificationsRouter } from './routers/notifications';
+import { portalRouter } from './routers/portal';
+import { savedViewsRouter } from './routers/savedViews';
+import { settingsRouter } from './routers/settings';
+import { ticketBulkRouter } from './routers/ticketBulk';
+import { ticketConfigRouter } from './routers/ticketConfig';
+import { ticketRelationsRouter } from './routers/ticketRelations';
 import { ticketsRouter } from './routers/tickets';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './init';
@@ -18,7 +25,14 @@ export const appRouter = router({
 	groups: groupsRouter,
 	apiKeys: apiKeysRouter,
 	notifications: notificationsRouter,
-	tickets: ticketsRouter
+	tickets: ticketsRouter,
+	ticketRelations: ticketRelationsRouter,
+	ticketBulk: ticketBulkRouter,
+	ticketConfig: ticketConfigRouter,
+	savedViews: savedViewsRouter,
+	cannedResponses: cannedResponsesRouter,
+	portal: portalRouter,
+	settings: settingsRouter
 });
 
 export type AppRouter = typeof appRouter;
