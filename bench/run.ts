@@ -112,7 +112,13 @@ async function main() {
 	if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-main().then(
+/** BENCH_ONLY=users | tickets runs one suite; the tickets suite is in bench/tickets.ts. */
+async function all() {
+	if (process.env.BENCH_ONLY !== 'tickets') await main();
+	if (process.env.BENCH_ONLY !== 'users') await (await import('./tickets')).runTicketsBench();
+}
+
+all().then(
 	() => process.exit(0),
 	(err: unknown) => {
 		console.error(err);

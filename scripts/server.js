@@ -4,6 +4,10 @@
 import { createServer } from 'node:http';
 
 process.env.NODE_ENV ??= 'production';
+// Attachments stream to disk under their own, admin-configurable limit (default 100 MB) and the
+// REST reader caps JSON bodies at 1 MB itself, so adapter-node's 512 KB default must not cut
+// uploads off first. Endpoints answer 413 themselves.
+process.env.BODY_SIZE_LIMIT ??= '2049M';
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 // Without ORIGIN, the app's origin is http://<Host header>, so it works under any name it is

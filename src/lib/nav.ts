@@ -1,8 +1,12 @@
 import type { Component } from 'svelte';
 import Bell from '@lucide/svelte/icons/bell';
+import BookOpenText from '@lucide/svelte/icons/book-open-text';
 import House from '@lucide/svelte/icons/house';
 import KeyRound from '@lucide/svelte/icons/key-round';
+import ListTree from '@lucide/svelte/icons/list-tree';
+import MessageSquareText from '@lucide/svelte/icons/message-square-text';
 import ScrollText from '@lucide/svelte/icons/scroll-text';
+import Settings from '@lucide/svelte/icons/settings';
 import Ticket from '@lucide/svelte/icons/ticket';
 import UserCog from '@lucide/svelte/icons/user-cog';
 import Users from '@lucide/svelte/icons/users';
@@ -28,7 +32,21 @@ const STAFF_NAV: NavItem[] = [
 	},
 	{ href: '/app/admin/users', label: 'Users', icon: UserCog, permission: 'user.update' },
 	{ href: '/app/admin/api-keys', label: 'API keys', icon: KeyRound, permission: 'apiKey.manage' },
-	{ href: '/app/admin/audit', label: 'Audit log', icon: ScrollText, permission: 'audit.read' }
+	{
+		href: '/app/admin/canned-responses',
+		label: 'Canned responses',
+		icon: MessageSquareText,
+		permission: 'ticket.note'
+	},
+	{
+		href: '/app/admin/ticket-fields',
+		label: 'Ticket fields',
+		icon: ListTree,
+		permission: 'ticketConfig.manage'
+	},
+	{ href: '/app/admin/audit', label: 'Audit log', icon: ScrollText, permission: 'audit.read' },
+	{ href: '/app/admin/settings', label: 'Settings', icon: Settings, permission: 'settings.manage' },
+	{ href: '/developers/api', label: 'API docs', icon: BookOpenText, permission: 'apiKey.manageOwn' }
 ];
 
 export function staffNav(role: RoleName) {

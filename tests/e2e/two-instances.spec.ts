@@ -94,8 +94,16 @@ test('a ticket created on one instance reaches live subscribers on another, only
 		sockets.push(agentOnB.client, userOnB.client);
 		const agentSaw: number[] = [];
 		const userSaw: number[] = [];
-		agentOnB.trpc.tickets.changes.subscribe(undefined, { onData: (e) => agentSaw.push(e.number) });
-		userOnB.trpc.tickets.changes.subscribe(undefined, { onData: (e) => userSaw.push(e.number) });
+		agentOnB.trpc.tickets.changes.subscribe(undefined, {
+			onData: (e) => {
+				if (e.type !== 'presence') agentSaw.push(e.number);
+			}
+		});
+		userOnB.trpc.tickets.changes.subscribe(undefined, {
+			onData: (e) => {
+				if (e.type !== 'presence') userSaw.push(e.number);
+			}
+		});
 		await new Promise((r) => setTimeout(r, 1000));
 
 		const admin = httpClient(A, await signIn(A, 'admin@demo.test'));

@@ -2,6 +2,7 @@ import { db } from './client';
 import { hashPassword } from '../identity/passwords';
 import type { Role } from './client';
 import { seedDemoTickets } from './seed-tickets';
+import { seedTicketConfig } from '../tickets/config-seed';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -121,6 +122,7 @@ export async function seedDemo(): Promise<boolean> {
 				}
 			});
 		}
+		await seedTicketConfig(tx);
 		await seedDemoTickets(tx, id);
 		await tx.notification.create({
 			data: {

@@ -9,6 +9,8 @@ export const ROUTE_GUARDS: { prefix: string; permission: Permission | 'authentic
 	{ prefix: '/app/admin/users', permission: 'user.update' },
 	{ prefix: '/app/admin/api-keys', permission: 'apiKey.manage' },
 	{ prefix: '/app/admin/audit', permission: 'audit.read' },
+	{ prefix: '/app/admin/canned-responses', permission: 'ticket.note' },
+	{ prefix: '/app/admin/ticket-fields', permission: 'ticketConfig.manage' },
 	{ prefix: '/app/admin', permission: 'settings.manage' },
 	{ prefix: '/app/teams', permission: 'group.read' },
 	{ prefix: '/app', permission: 'staff.use' },

@@ -23,6 +23,8 @@ export interface CreateOptions {
 	source: TicketSourceName;
 	/** REST `Idempotency-Key`: the same key from the same user returns the same ticket. */
 	idempotencyKey?: string;
+	/** Anonymous authors (public form): attachment id → the claim its upload answered with. */
+	claims?: Record<string, string>;
 }
 
 export interface Created {
@@ -154,7 +156,8 @@ export async function createTicket(
 				await attachToEntry(tx, input.attachmentIds, {
 					ticketId: ticket.id,
 					entryId: null,
-					uploaderId: viewer?.id ?? null
+					uploaderId: viewer?.id ?? null,
+					claims: opts.claims
 				});
 			}
 			if (opts.idempotencyKey && viewer) {

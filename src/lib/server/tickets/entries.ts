@@ -18,7 +18,7 @@ export interface EntryAuthor {
 	/** A signed-in person's scope, or a requester holding the private link. */
 	scope?: Scope;
 	/** Requesters by private link: the ticket's requester is the author. */
-	token?: { ticketId: string };
+	token?: { ticketId: string; claims?: Record<string, string> };
 	source?: TicketSourceName;
 }
 
@@ -112,7 +112,8 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 				ticketId: ticket.id,
 				entryId: row.id,
 				uploaderId: scope?.viewer.id ?? null,
-				ticketToken: author.token ? ticket.id : null
+				ticketToken: author.token ? ticket.id : null,
+				claims: author.token?.claims
 			});
 		}
 		const statusChanged = status !== ticket.status;

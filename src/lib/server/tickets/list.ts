@@ -13,6 +13,7 @@ import type { Scope } from './access';
 export const listSelect = {
 	id: true,
 	number: true,
+	version: true,
 	subject: true,
 	status: true,
 	priority: true,
@@ -75,14 +76,16 @@ function decodeCursor(cursor: string, sort: TicketListFilters['sort']): Prisma.S
 	if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw bad();
 	const head = values.slice(0, -1).map((v, i) => {
 		if (sort === 'number') {
-			if (typeof v !== 'number' || !Number.isInteger(v)) throw bad();
+			if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) >= 2 ** 31) throw bad();
 			return sql`${v}::int`;
 		}
 		if (sort === 'priority' && i === 0) {
 			if (!['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(v as string)) throw bad();
 			return sql`${v}::"TicketPriority"`;
 		}
-		if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw bad();
+		const when = typeof v === 'string' ? Date.parse(v) : NaN;
+		// Postgres timestamps end at year 294276 but JS dates and cursors we hand out stay < 10000.
+		if (Number.isNaN(when) || when < Date.UTC(1, 0) || when >= Date.UTC(10000, 0)) throw bad();
 		return sql`${v}::timestamp`;
 	});
 	return [...head, sql`${id}::uuid`];

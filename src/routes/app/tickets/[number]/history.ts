@@ -1,0 +1,84 @@
+import { PRIORITY_LABELS, STATUS_LABELS } from '$lib/components/ui';
+
+export interface Names {
+	people: Map<string, string>;
+	groups: Map<string, string>;
+	types: Map<string, string>;
+	categories: Map<string, string>;
+	fields: Map<string, string>;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+	subject: 'Subject',
+	description: 'Description',
+	status: 'Status',
+	priority: 'Priority',
+	type: 'Type',
+	category: 'Category',
+	requester: 'Requester',
+	assignee: 'Assignee',
+	group: 'Group',
+	tags: 'Tags',
+	customFields: 'Custom fields',
+	link: 'Link',
+	merged: 'Merged',
+	mergedInto: 'Merged into',
+	csat: 'Satisfaction rating',
+	created: 'Created'
+};
+
+export const statusName = (s: string) =>
+	STATUS_LABELS[s.toLowerCase() as keyof typeof STATUS_LABELS] ?? s;
+export const priorityName = (p: string) =>
+	PRIORITY_LABELS[p.toLowerCase() as keyof typeof PRIORITY_LABELS] ?? p;
+
+const SOURCE_NAMES: Record<string, string> = {
+	PORTAL: 'the portal',
+	FORM: 'the web form',
+	EMAIL: 'email',
+	API: 'the API',
+	CHAT: 'chat',
+	AGENT: 'an agent'
+};
+
+/** A history value made readable: names instead of ids and enum constants. */
+export function readable(field: string, value: string | null, names: Names): string | null {
+	if (value === null || value === '') return null;
+	switch (field) {
+		case 'status':
+			return statusName(value);
+		case 'priority':
+			return priorityName(value);
+		case 'assignee':
+		case 'requester':
+			return names.people.get(value) ?? 'someone no longer listed';
+		case 'group':
+			return names.groups.get(value) ?? 'a removed group';
+		case 'type':
+			return names.types.get(value) ?? 'a removed type';
+		case 'category':
+			return names.categories.get(value) ?? 'a removed category';
+		case 'created':
+			return SOURCE_NAMES[value] ?? value;
+		case 'csat':
+			return `${value} / 5`;
+		case 'customFields':
+			return customSummary(value, names);
+		default:
+			return value;
+	}
+}
+
+function customSummary(json: string, names: Names): string {
+	try {
+		const obj = JSON.parse(json) as Record<string, unknown>;
+		const parts = Object.entries(obj).map(
+			([k, v]) => `${names.fields.get(k) ?? k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`
+		);
+		return parts.join('; ') || '—';
+	} catch {
+		return json;
+	}
+}
+
+export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field;
