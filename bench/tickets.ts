@@ -36,7 +36,9 @@ const log = (msg: string) => {
 /** The REST server: the production build on PORT against the bench database. */
 async function startServer(url: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'itsm-bench-server-'));
-	const child = spawn(process.execPath, ['scripts/start.js'], {
+	// BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=prof".
+	const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const child = spawn(process.execPath, [...nodeArgs, 'scripts/start.js'], {
 		env: {
 			...process.env,
 			DATABASE_URL: url,

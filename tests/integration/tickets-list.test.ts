@@ -98,6 +98,35 @@ describe('listTickets', () => {
 		]);
 	});
 
+	it('search pages are the same whether the matches fill the first window or not', async () => {
+		const admin = await makeUser({ role: 'ADMIN' });
+		const tag = marker();
+		const word = marker();
+		const matching: string[] = [];
+		// Matches are dense among the newest tickets and sparse among older ones.
+		for (let i = 0; i < 24; i++) {
+			const hit = i >= 14 || i % 4 === 0;
+			const t = await makeTicket(admin, { tags: [tag], subject: hit ? `Disk ${word}` : 'Other' });
+			if (hit) matching.push(t.id);
+		}
+		const newestFirst = [...matching].reverse();
+		const scope = await scopeOf(admin);
+		for (const window of [3, 6, 1000]) {
+			const seen: string[] = [];
+			let cursor: string | undefined;
+			do {
+				const page = await listTickets(
+					scope,
+					{ tags: [tag], q: word, sort: 'created', dir: 'desc', limit: 4, cursor },
+					window
+				);
+				seen.push(...page.items.map((t) => t.id));
+				cursor = page.nextCursor ?? undefined;
+			} while (cursor);
+			expect(seen, `window ${window}`).toEqual(newestFirst);
+		}
+	});
+
 	it('searches subject, description and the conversation, tolerates typos, and finds by number', async () => {
 		const agent = await makeUser({ role: 'AGENT' });
 		const tag = marker();

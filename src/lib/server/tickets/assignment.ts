@@ -7,13 +7,17 @@ type Tx = Prisma.TransactionClient;
 /**
  * Automatic assignment within a group (MANUAL groups return null): ROUND_ROBIN hands tickets to
  * active staff members in turn; LOAD_BALANCED picks the member with the fewest open tickets
- * (ties broken in round-robin order). The group row is locked (FOR UPDATE) for the rest of the
+ * (ties broken in round-robin order). The group row is locked (FOR NO KEY UPDATE, which does not
+ * conflict with the key-share locks the callers' ticket inserts hold on it) for the rest of the
  * caller's transaction, so tickets arriving at the same moment are handed out one after another
  * and never to the same person by accident of timing.
  */
 export async function pickAssignee(tx: Tx, groupId: string): Promise<string | null> {
+	// Manual groups (the default) take no lock at all.
+	const mode = await tx.group.findUnique({ where: { id: groupId }, select: { assignment: true } });
+	if (!mode || mode.assignment === 'MANUAL') return null;
 	const [group] = await tx.$queryRaw<{ assignment: string; lastAssignedId: string | null }[]>`
-		SELECT assignment::text AS assignment, "lastAssignedId" FROM "Group" WHERE id = ${groupId}::uuid FOR UPDATE`;
+		SELECT assignment::text AS assignment, "lastAssignedId" FROM "Group" WHERE id = ${groupId}::uuid FOR NO KEY UPDATE`;
 	if (!group || group.assignment === 'MANUAL') return null;
 
 	const members = await tx.groupMember.findMany({

@@ -1,7 +1,6 @@
 import { can } from '$lib/permissions';
 import { db } from '../db/client';
 import { AppError } from '../errors';
-import { audit } from '../audit';
 import { notify } from '../identity/notifications';
 import { attachToEntry } from './attachments';
 import { validateCustomFields } from './custom-fields';
@@ -87,6 +86,7 @@ export async function createTicket(
 	const descriptionHtml = renderMarkdown(input.description);
 
 	try {
+		const accessToken = newAccessToken();
 		const created = await db().$transaction(async (tx) => {
 			if (input.typeId) await requireRef(tx, 'type', input.typeId);
 			if (input.categoryId) await requireRef(tx, 'category', input.categoryId);
@@ -99,18 +99,11 @@ export async function createTicket(
 				(input.requester
 					? await requesterByEmail(tx, input.requester.email, input.requester.name)
 					: viewer!.id);
-			const assigneeId =
-				input.assigneeId ?? (input.groupId ? await pickAssignee(tx, input.groupId) : null);
 
-			// Last: the counter row stays locked until commit, so keep the time after it short.
-			const [counter] = await tx.$queryRaw<{ value: number }[]>`
-				UPDATE "Counter" SET value = value + 1 WHERE name = 'ticket' RETURNING value`;
-			if (!counter) throw new Error('The ticket counter row is missing.');
-			const number = counter.value;
-			const accessToken = newAccessToken();
-			const ticket = await tx.ticket.create({
+			// The row starts with a placeholder number (a unique negative, see the migration
+			// ticket_pending_numbers); the real one is taken last, below.
+			const { id } = await tx.ticket.create({
 				data: {
-					number,
 					subject: input.subject,
 					description: input.description,
 					descriptionHtml,
@@ -120,7 +113,7 @@ export async function createTicket(
 					typeId: input.typeId ?? null,
 					categoryId: input.categoryId ?? null,
 					requesterId,
-					assigneeId,
+					assigneeId: input.assigneeId ?? null,
 					groupId: input.groupId ?? null,
 					tags: input.tags,
 					customFields: customFields as object,
@@ -130,31 +123,21 @@ export async function createTicket(
 						: {}),
 					...(input.status === 'CLOSED' ? { closedAt: new Date() } : {})
 				},
-				select: { ...ticketSelect, groupId: true, assigneeId: true, requesterId: true }
+				select: { id: true }
 			});
 			await tx.ticketEvent.create({
-				data: {
-					ticketId: ticket.id,
-					actorId: viewer?.id ?? null,
-					field: 'created',
-					toValue: opts.source
-				}
+				data: { ticketId: id, actorId: viewer?.id ?? null, field: 'created', toValue: opts.source }
 			});
-			if (assigneeId && !input.assigneeId) {
-				await tx.ticketEvent.create({
-					data: { ticketId: ticket.id, actorId: null, field: 'assignee', toValue: assigneeId }
-				});
-			}
 			const watchers = [...new Set(input.watcherIds)];
 			if (watchers.length) {
 				await tx.ticketWatcher.createMany({
-					data: watchers.map((userId) => ({ ticketId: ticket.id, userId })),
+					data: watchers.map((userId) => ({ ticketId: id, userId })),
 					skipDuplicates: true
 				});
 			}
 			if (input.attachmentIds.length) {
 				await attachToEntry(tx, input.attachmentIds, {
-					ticketId: ticket.id,
+					ticketId: id,
 					entryId: null,
 					uploaderId: viewer?.id ?? null,
 					claims: opts.claims
@@ -162,21 +145,43 @@ export async function createTicket(
 			}
 			if (opts.idempotencyKey && viewer) {
 				await tx.idempotencyKey.create({
-					data: { userId: viewer.id, key: opts.idempotencyKey, ticketId: ticket.id }
+					data: { userId: viewer.id, key: opts.idempotencyKey, ticketId: id }
 				});
 			}
-			await audit(tx, {
-				actorId: viewer?.id ?? null,
-				action: 'ticket.create',
-				entityType: 'Ticket',
-				entityId: ticket.id,
-				data: { number, source: opts.source },
-				ip: actor.ip ?? null
-			});
-			return { ticket, accessToken };
+			// Automatic assignment locks its group until commit: late, so tickets for one group
+			// queue for as short a time as possible.
+			if (!input.assigneeId && input.groupId) {
+				const assigneeId = await pickAssignee(tx, input.groupId);
+				if (assigneeId) {
+					await tx.ticket.update({ where: { id }, data: { assigneeId }, select: { id: true } });
+					await tx.ticketEvent.create({
+						data: { ticketId: id, actorId: null, field: 'assignee', toValue: assigneeId }
+					});
+				}
+			}
+			// Last, one statement: the gap-free number. The counter row stays locked until commit
+			// (so a rolled-back ticket gives its number back); the audit row records the number.
+			const [row] = await tx.$queryRaw<{ number: number }[]>`
+				WITH c AS (
+					UPDATE "Counter" SET value = value + 1 WHERE name = 'ticket' RETURNING value
+				), t AS (
+					UPDATE "Ticket" SET number = c.value FROM c WHERE "Ticket".id = ${id}::uuid
+					RETURNING "Ticket".number
+				)
+				INSERT INTO "AuditLog" ("actorId", action, "entityType", "entityId", data, ip)
+				SELECT ${viewer?.id ?? null}::uuid, 'ticket.create', 'Ticket', ${id},
+					jsonb_build_object('number', t.number, 'source', ${opts.source}::text), ${actor.ip ?? null}
+				FROM t
+				RETURNING (data->>'number')::int AS number`;
+			if (!row) throw new Error('The ticket counter row is missing.');
+			return { id };
 		});
 
-		const { groupId, assigneeId, requesterId, ...ticket } = created.ticket;
+		const full = await db().ticket.findUniqueOrThrow({
+			where: { id: created.id },
+			select: { ...ticketSelect, groupId: true, assigneeId: true, requesterId: true }
+		});
+		const { groupId, assigneeId, requesterId, ...ticket } = full;
 		await publishCreated(
 			{ id: ticket.id, number: ticket.number, groupId, assigneeId, requesterId },
 			viewer?.id ?? null
@@ -189,7 +194,7 @@ export async function createTicket(
 				link: `/app/tickets/${ticket.number}`
 			});
 		}
-		return { ticket, accessToken: created.accessToken, replayed: false };
+		return { ticket, accessToken, replayed: false };
 	} catch (err) {
 		// The same Idempotency-Key raced in from two requests: the loser returns the winner's ticket.
 		if ((err as { code?: string }).code === 'P2002' && opts.idempotencyKey && viewer) {

@@ -122,7 +122,11 @@ async function searchSql(q: string): Promise<Prisma.Sql | null> {
 		: sql`t.search @@ (${query})`;
 }
 
-async function whereSql(scope: Scope, f: TicketListFilters): Promise<Prisma.Sql[]> {
+/** The list's conditions: `base` from the filters and scope, `search` from the query text. */
+async function whereSql(
+	scope: Scope,
+	f: TicketListFilters
+): Promise<{ base: Prisma.Sql[]; search: Prisma.Sql | null }> {
 	const w: Prisma.Sql[] = [scopeSql(scope)];
 	const me = scope.viewer.id;
 	if (!f.includeMerged) w.push(sql`t."mergedIntoId" IS NULL`);
@@ -151,21 +155,30 @@ async function whereSql(scope: Scope, f: TicketListFilters): Promise<Prisma.Sql[
 	if (f.createdTo) w.push(sql`t."createdAt" < ${f.createdTo.toISOString()}::timestamp`);
 	if (f.updatedFrom) w.push(sql`t."updatedAt" >= ${f.updatedFrom.toISOString()}::timestamp`);
 	if (f.updatedTo) w.push(sql`t."updatedAt" < ${f.updatedTo.toISOString()}::timestamp`);
-	if (f.q) {
-		const s = await searchSql(f.q);
-		if (s) w.push(s);
-	}
-	return w;
+	return { base: w, search: f.q ? await searchSql(f.q) : null };
 }
+
+/**
+ * A search first looks among the next SEARCH_WINDOW tickets in list order (an index walk): when
+ * a page's worth matches there, those are exactly the page, since every other match sorts after
+ * them. Only searches with fewer matches in the window (rare words, which the full-text index
+ * finds quickly) run over the whole table. Common words would otherwise make PostgreSQL fetch
+ * and sort every matching ticket.
+ */
+const SEARCH_WINDOW = 5000;
 
 export interface TicketPage {
 	items: TicketListRow[];
 	nextCursor: string | null;
 }
 
-export async function listTickets(scope: Scope, raw: TicketListInput): Promise<TicketPage> {
+export async function listTickets(
+	scope: Scope,
+	raw: TicketListInput,
+	searchWindow = SEARCH_WINDOW
+): Promise<TicketPage> {
 	const f = ticketListSchema.parse(raw);
-	const where = await whereSql(scope, f);
+	const { base: where, search } = await whereSql(scope, f);
 	const cols = SORT_COLUMNS[f.sort];
 	const dir = f.dir === 'asc' ? sql`ASC` : sql`DESC`;
 	if (f.cursor) {
@@ -177,9 +190,19 @@ export async function listTickets(scope: Scope, raw: TicketListInput): Promise<T
 		[...cols, sql`t.id`].map((c) => sql`${c} ${dir}`),
 		', '
 	);
-	const hits = await db().$queryRaw<{ id: string; k0: unknown; k1: unknown }[]>`
-		SELECT t.id, ${cols[0]} AS k0, ${cols[1] ?? sql`NULL`} AS k1
-		FROM "Ticket" t WHERE ${join(where, ' AND ')}
+	type Hit = { id: string; k0: unknown; k1: unknown };
+	const keys = sql`t.id, ${cols[0]} AS k0, ${cols[1] ?? sql`NULL`} AS k1`;
+	let hits: Hit[] | null = null;
+	if (search) {
+		const windowed = await db().$queryRaw<Hit[]>`
+			SELECT ${keys} FROM (
+				SELECT t.* FROM "Ticket" t WHERE ${join(where, ' AND ')}
+				ORDER BY ${order} LIMIT ${searchWindow}
+			) t WHERE ${search} ORDER BY ${order} LIMIT ${f.limit + 1}`;
+		if (windowed.length > f.limit) hits = windowed;
+	}
+	hits ??= await db().$queryRaw<Hit[]>`
+		SELECT ${keys} FROM "Ticket" t WHERE ${join([...where, ...(search ? [search] : [])], ' AND ')}
 		ORDER BY ${order} LIMIT ${f.limit + 1}`;
 	const page = hits.slice(0, f.limit);
 	const rows = page.length
@@ -204,7 +227,8 @@ export async function listTickets(scope: Scope, raw: TicketListInput): Promise<T
 /** How many tickets match, counted up to `cap` (the list shows "10,000+" beyond). */
 export async function countTickets(scope: Scope, raw: TicketListInput, cap = 10_000) {
 	const f = ticketListSchema.parse(raw);
-	const where = await whereSql(scope, f);
+	const { base, search } = await whereSql(scope, f);
+	const where = search ? [...base, search] : base;
 	const [row] = await db().$queryRaw<{ n: number }[]>`
 		SELECT count(*)::int AS n FROM (SELECT 1 FROM "Ticket" t WHERE ${join(where, ' AND ')} LIMIT ${cap + 1}) s`;
 	const n = row?.n ?? 0;
