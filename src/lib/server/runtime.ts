@@ -4,6 +4,8 @@ import { disconnectDb } from './db/client';
 import { closePgPool } from './db/pool';
 import { startBus, stopBus } from './realtime/bus';
 import { closeRealtime, handleUpgrade } from './realtime/ws';
+import { setRunningJobs, startJobs, type JobRunner } from './jobs';
+import { JOBS } from './jobs/definitions';
 
 /**
  * The app's process-wide lifecycle, started once from hooks.server.ts `init`. The production
@@ -22,6 +24,12 @@ export function startRuntime(): Promise<Runtime> {
 	holder.__itsmRuntime ??= (async () => {
 		const database = await prepareDatabase();
 		await startBus();
+		// JOBS=0 runs an instance without background workers (e.g. a web-only replica).
+		let jobs: JobRunner | null = null;
+		if (process.env.JOBS !== '0') {
+			jobs = await startJobs(database.url, JOBS);
+			setRunningJobs(jobs);
+		}
 		let stopping: Promise<void> | undefined;
 		return {
 			database,
@@ -29,6 +37,8 @@ export function startRuntime(): Promise<Runtime> {
 			shutdown() {
 				stopping ??= (async () => {
 					closeRealtime();
+					await jobs?.stop();
+					setRunningJobs(null);
 					await stopBus();
 					await disconnectDb();
 					await closePgPool();

@@ -1,0 +1,16 @@
+import { deleteStaleUploads } from '../tickets/attachments';
+import { defineJob, type AnyJob } from './index';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Every background job the app runs; each instance works all of them. */
+export const JOBS: readonly AnyJob[] = [
+	defineJob({
+		name: 'tickets.sweep-uploads',
+		cron: '17 * * * *',
+		// Uploads never attached to a ticket within a day (a form abandoned after uploading).
+		async run() {
+			await deleteStaleUploads(DAY_MS);
+		}
+	})
+];
