@@ -4,7 +4,12 @@ import { expectAccessible, expectNoHorizontalScroll, signInWithDemo } from './he
 const rows = (page: Page) => page.locator('table[aria-label="Tickets"] tbody tr');
 
 /** Opens a ticket through the agent form; returns its number. */
-async function openTicket(page: Page, subject: string, priority = 'Low'): Promise<number> {
+async function openTicket(
+	page: Page,
+	subject: string,
+	priority = 'Low',
+	category?: string
+): Promise<number> {
 	await page.goto('/app/tickets/new');
 	await page.getByRole('combobox', { name: 'Requester' }).fill('user@demo.test');
 	await page.getByRole('option', { name: /Uma User/ }).click();
@@ -12,6 +17,8 @@ async function openTicket(page: Page, subject: string, priority = 'Low'): Promis
 	await page.getByLabel('Description').fill('Opened by the ticket list end-to-end test.');
 	await page.getByRole('combobox', { name: 'Priority' }).selectOption({ label: priority });
 	await page.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Open' });
+	if (category)
+		await page.getByRole('combobox', { name: 'Category' }).selectOption({ label: category });
 	await page.getByRole('button', { name: 'Create ticket' }).click();
 	await page.waitForURL(/\/app\/tickets\/\d+$/);
 	return Number(/(\d+)$/.exec(new URL(page.url()).pathname)?.[1]);
@@ -68,12 +75,16 @@ test('an agent filters by status, searches, bulk-sets the priority of two ticket
 	}
 });
 
-test('a status chip is edited in place, and a saved view keeps the filters', async ({ page }) => {
-	test.setTimeout(60_000);
+test('a status chip is edited in place, and a saved view keeps the filters (category too)', async ({
+	page
+}) => {
+	test.setTimeout(90_000);
 	await signInWithDemo(page, 'agent');
 	const tag = `e2e${Date.now().toString(36)}`;
-	const n = await openTicket(page, `Docking station ${tag} flickers`);
+	const n = await openTicket(page, `Docking station ${tag} flickers`, 'Low', 'Hardware › Laptop');
+	await openTicket(page, `Docking station ${tag} hums`);
 	await page.goto(`/app/tickets?q=${tag}`);
+	await expect(rows(page)).toHaveCount(2);
 	await page.getByRole('button', { name: `Status of #${n}: Open. Change` }).click();
 	await page.getByRole('menuitem', { name: 'Pending' }).click();
 	await expect(
@@ -84,6 +95,22 @@ test('a status chip is edited in place, and a saved view keeps the filters', asy
 		page.getByRole('button', { name: `Status of #${n}: Pending. Change` })
 	).toBeVisible();
 
+	// Category: the tree's path names each choice; the URL carries it and survives a reload.
+	const pills = page.getByRole('list', { name: 'Active filters' });
+	await page.getByRole('button', { name: 'Add filter' }).click();
+	await page.getByRole('menuitem', { name: 'Category' }).click();
+	await page
+		.getByRole('dialog', { name: 'Category filter' })
+		.getByLabel('Hardware › Laptop', { exact: true })
+		.check();
+	await expect(page).toHaveURL(/category=[0-9a-f-]{36}/);
+	await page.keyboard.press('Escape');
+	await expect(rows(page)).toHaveCount(1);
+	await expect(pills).toContainText(/Category:\s*Hardware › Laptop/);
+	await page.reload();
+	await expect(pills).toContainText(/Category:\s*Hardware › Laptop/);
+	await expect(rows(page)).toHaveCount(1);
+
 	await page.getByRole('button', { name: 'Save current view' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Save view' });
 	await dialog.getByLabel('Name').fill(`Docks ${tag}`);
@@ -93,7 +120,12 @@ test('a status chip is edited in place, and a saved view keeps the filters', asy
 	await page.goto('/app/tickets');
 	await views.getByRole('link', { name: new RegExp(`Docks ${tag}`) }).click();
 	await expect(page).toHaveURL(new RegExp(`q=${tag}`));
+	await expect(page).toHaveURL(/category=[0-9a-f-]{36}/);
+	await expect(pills).toContainText(/Category:\s*Hardware › Laptop/);
 	await expect(rows(page)).toHaveCount(1);
+	await expect(
+		page.getByRole('button', { name: `Status of #${n}: Pending. Change` })
+	).toBeVisible();
 });
 
 test('the ticket list and the new ticket form are accessible in both themes and fit a phone', async ({

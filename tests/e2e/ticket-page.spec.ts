@@ -25,6 +25,8 @@ async function call<T>(page: Page, path: string, input: unknown, query = false):
 interface Ticket {
 	id: string;
 	number: number;
+	subject: string;
+	description: string;
 	status: string;
 	priority: string;
 	version: number;
@@ -91,6 +93,83 @@ test('changing the status in the panel saves it and the timeline shows the chang
 	);
 	await page.reload();
 	await expect(page.getByLabel('Status', { exact: true })).toHaveValue('PENDING');
+});
+
+test('an agent edits the subject in place: Escape cancels, Enter saves, the timeline shows it', async ({
+	page
+}) => {
+	await signInWithDemo(page, 'agent');
+	const t = await newTicket(page);
+	await page.goto(`/app/tickets/${t.number}`);
+	const heading = page.getByRole('heading', { level: 1 });
+	const field = page.getByRole('textbox', { name: 'Subject', exact: true });
+
+	await heading.getByRole('button', { name: t.subject }).click();
+	await expect(field).toBeFocused();
+	await expect(field).toHaveValue(t.subject);
+	await field.fill('Not what I meant');
+	await field.press('Escape');
+	await expect(heading).toHaveText(t.subject);
+	await expect(heading.getByRole('button')).toBeFocused();
+
+	// Keyboard only: Enter on the title opens the field, Enter in the field saves.
+	await page.keyboard.press('Enter');
+	await field.fill('  Printer on floor 2 eats every page  ');
+	await field.press('Enter');
+	await expect(heading).toHaveText('Printer on floor 2 eats every page');
+	await expect(field).toHaveCount(0);
+	await expect
+		.poll(async () => (await getTicket(page, t.number)).subject)
+		.toBe('Printer on floor 2 eats every page');
+	await expect(page).toHaveTitle(/eats every page/);
+	await page.getByRole('tab', { name: /Timeline/ }).click();
+	await expect(page.getByRole('list', { name: /Ticket history/ })).toContainText(
+		/changed subject\s*Printer jam \w+\s*to\s*Printer on floor 2 eats every page/
+	);
+
+	// A subject the server refuses keeps the field open with the reason.
+	await heading.getByRole('button').click();
+	await field.fill('ab');
+	await field.press('Enter');
+	await expect(page.getByText('Subject must be at least 3 characters.').first()).toBeVisible();
+	await expect(field).toBeFocused();
+	await field.press('Escape');
+	await page.reload();
+	await expect(heading).toHaveText('Printer on floor 2 eats every page');
+});
+
+test('an agent edits the description; a change saved meanwhile shows the conflict banner first', async ({
+	page
+}) => {
+	await signInWithDemo(page, 'agent');
+	const t = await newTicket(page);
+	// Live updates are cut (a flaky connection), so this page keeps the version it read.
+	await page.routeWebSocket(/\/api\/ws/, () => undefined);
+	await page.goto(`/app/tickets/${t.number}`);
+	const opening = page.getByRole('article', { name: /^Message from Uma User/ });
+	await opening.getByRole('button', { name: 'Edit description' }).click();
+	const editor = page.getByRole('textbox', { name: 'Description' });
+	await expect(editor).toBeFocused();
+	await editor.fill('The printer jams on **every** page since Monday.');
+
+	await call(page, 'tickets.update', { ticket: t.id, priority: 'HIGH' });
+	await page
+		.getByRole('form', { name: 'Edit description' })
+		.getByRole('button', { name: 'Save' })
+		.click();
+	const banner = page.getByRole('alert').filter({ hasText: 'changed by' });
+	await expect(banner).toContainText('This ticket was changed by Alex Agent just now');
+	await expect(banner).toContainText('Description: The printer jams on **every** page');
+	expect((await getTicket(page, t.number)).description).toBe(
+		'The printer on floor 2 jams on every page.'
+	);
+
+	await banner.getByRole('button', { name: 'Reload' }).click();
+	await page.getByRole('button', { name: 'Save my changes' }).click();
+	await expect(opening.locator('strong')).toHaveText('every');
+	await expect
+		.poll(async () => (await getTicket(page, t.number)).description)
+		.toBe('The printer jams on **every** page since Monday.');
 });
 
 test('two agents editing the same ticket: the second sees who changed it and keeps their value', async ({

@@ -234,7 +234,9 @@ describe('the private link (/t/<token>)', () => {
 	it('an unknown or malformed token is simply not found', async () => {
 		for (const token of ['x', 'A'.repeat(24), '../../etc/passwd', 'A'.repeat(200)]) {
 			await expect(viewByToken(token)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-			await expect(replyByToken(token, 'hi')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+			await expect(replyByToken(token, { body: 'hi' }, { ip: uniqueIp() })).rejects.toMatchObject({
+				code: 'NOT_FOUND'
+			});
 		}
 	});
 
@@ -257,13 +259,13 @@ describe('the private link (/t/<token>)', () => {
 			where: { id: ticket.id },
 			data: { status: 'RESOLVED', resolvedAt: new Date() }
 		});
-		const entry = await replyByToken(token, 'Still broken, sorry.');
+		const entry = await replyByToken(token, { body: 'Still broken, sorry.' }, { ip: uniqueIp() });
 		expect(entry.status).toBe('OPEN');
 		const row = await db().ticketEntry.findUniqueOrThrow({ where: { id: entry.id } });
 		expect(row).toMatchObject({ authorId: ticket.requesterId, kind: 'REPLY', source: 'FORM' });
 		const view = await viewByToken(token);
 		expect(view.entries.at(-1)).toMatchObject({ byRequester: true });
-		await expect(replyByToken(token, ' ')).rejects.toMatchObject({
+		await expect(replyByToken(token, { body: ' ' }, { ip: uniqueIp() })).rejects.toMatchObject({
 			fields: { body: ['A message is required.'] }
 		});
 	});
@@ -276,10 +278,18 @@ describe('the private link (/t/<token>)', () => {
 		const viaForm = await upload(null);
 		for (const f of [foreign, viaForm]) {
 			await expect(
-				replyByToken(token, 'See attached', [{ id: f.id, claim: f.claim! }])
+				replyByToken(
+					token,
+					{ body: 'See attached', attachments: [{ id: f.id, claim: f.claim! }] },
+					{ ip: uniqueIp() }
+				)
 			).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 		}
-		await replyByToken(token, 'See attached', [{ id: mine.id, claim: mine.claim! }]);
+		await replyByToken(
+			token,
+			{ body: 'See attached', attachments: [{ id: mine.id, claim: mine.claim! }] },
+			{ ip: uniqueIp() }
+		);
 		const view = await viewByToken(token);
 		expect(view.entries.at(-1)?.attachments.map((a) => a.id)).toEqual([mine.id]);
 	});
@@ -287,10 +297,12 @@ describe('the private link (/t/<token>)', () => {
 	it('a closed ticket takes no more replies by link: the requester opens a new one', async () => {
 		const { token, ticket } = await publicTicket();
 		await db().ticket.update({ where: { id: ticket.id }, data: { status: 'CLOSED' } });
-		await expect(replyByToken(token, 'Hello?')).rejects.toMatchObject({
-			code: 'CONFLICT',
-			message: expect.stringMatching(/open a new ticket/i)
-		});
+		await expect(replyByToken(token, { body: 'Hello?' }, { ip: uniqueIp() })).rejects.toMatchObject(
+			{
+				code: 'CONFLICT',
+				message: expect.stringMatching(/open a new ticket/i)
+			}
+		);
 		expect((await viewByToken(token)).can).toEqual({ reply: false, reopen: false, rate: true });
 	});
 

@@ -217,6 +217,40 @@ describe('saved views', () => {
 		expect(adminCounts[adminView!.id]).toEqual({ count: 2, capped: false });
 	});
 
+	it('a category filter is kept by the view and counts only tickets of that exact category', async () => {
+		const agent = await makeUser({ role: 'AGENT' });
+		const admin = await makeUser({ role: 'ADMIN' });
+		const suffix = agent.id.slice(0, 8);
+		const parent = await db().ticketCategory.create({ data: { name: `Hardware ${suffix}` } });
+		const child = await db().ticketCategory.create({
+			data: { name: 'Printer', parentId: parent.id }
+		});
+		const tag = `cat-${suffix}`;
+		await makeTicket(admin, { categoryId: child.id, tags: [tag] });
+		await makeTicket(admin, { categoryId: parent.id, tags: [tag] });
+		await makeTicket(admin, { tags: [tag] });
+
+		const view = await as(agent).create({
+			name: 'Printers',
+			filters: { category: [child.id], tags: [tag] }
+		});
+		expect(view.filters).toMatchObject({ category: [child.id], tags: [tag] });
+		const listed = (await as(agent).list()).views.find((v) => v.id === view.id);
+		expect(listed?.filters.category).toEqual([child.id]);
+		expect((await as(agent).counts())[view.id]).toEqual({ count: 1, capped: false });
+
+		const both = await as(agent).update({
+			id: view.id,
+			filters: { category: [child.id, parent.id], tags: [tag] }
+		});
+		expect(both.filters.category).toEqual([child.id, parent.id]);
+		expect((await as(agent).counts())[view.id]).toEqual({ count: 2, capped: false });
+		await expectCode(
+			as(agent).update({ id: view.id, filters: { category: ['printers'] } }),
+			'BAD_REQUEST'
+		);
+	});
+
 	it('"Recently updated" starts a week before today (UTC midnight)', () => {
 		const recent = builtInViews(new Date('2026-03-10T15:30:00Z')).find((v) => v.id === 'recent');
 		expect(recent?.filters.updatedFrom).toEqual(new Date('2026-03-03T00:00:00Z'));

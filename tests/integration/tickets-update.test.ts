@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db/client';
+import { addEntry } from '../../src/lib/server/tickets/entries';
+import { listTickets } from '../../src/lib/server/tickets/list';
 import { updateTicket } from '../../src/lib/server/tickets/update';
-import { callerAs, makeUser } from '../helpers/factories';
+import * as ticketRoute from '../../src/routes/api/v1/tickets/[number]/+server';
+import { callerAs, makeUser, sessionUserOf } from '../helpers/factories';
+import { fakeEvent } from '../helpers/http';
 import { makeTeam, makeTicket, scopeOf } from '../helpers/tickets';
 import { errorShape, expectCode } from '../helpers/trpc';
 
@@ -143,5 +148,150 @@ describe('updateTicket', () => {
 			'status',
 			'subject'
 		]);
+	});
+});
+
+/** A word no other test uses (searches see only this test's tickets). */
+const word = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+
+describe('editing the subject and description', () => {
+	it('saves both with history rows, re-renders the description as sanitised HTML and keeps search right', async () => {
+		const agent = await makeUser({ role: 'AGENT', name: 'Dana Agent' });
+		const [oldWord, newWord, replyWord, tag] = ['old', 'new', 'reply', 'tag'].map(word);
+		const t = await makeTicket(agent, {
+			subject: `Printer ${oldWord} jams`,
+			description: `The ${oldWord} printer jams.`,
+			tags: [tag!]
+		});
+		await addEntry({ scope: await scopeOf(agent) }, { ticket: t.id, body: `Tried ${replyWord}.` });
+		const { version } = await db().ticket.findUniqueOrThrow({ where: { id: t.id } });
+
+		const updated = await callerAs(agent).tickets.update({
+			ticket: t.number,
+			version,
+			subject: `  Scanner ${newWord} offline  `,
+			description: `**Scanner** ${newWord} is offline.\n\n<script>alert(1)</script><img src=x onerror=alert(1)>`
+		});
+		expect(updated).toMatchObject({ subject: `Scanner ${newWord} offline`, version: version + 1 });
+		expect(updated.description).toContain('**Scanner**');
+		expect(updated.descriptionHtml).toContain('<strong>Scanner</strong>');
+		expect(updated.descriptionHtml).not.toMatch(/<script|onerror/);
+
+		const events = await db().ticketEvent.findMany({
+			where: { ticketId: t.id, field: { in: ['subject', 'description'] } },
+			orderBy: { field: 'asc' }
+		});
+		expect(events.map((e) => [e.field, e.fromValue, e.toValue, e.actorId])).toEqual([
+			// The description's history names the change, not two copies of a long text.
+			['description', null, null, agent.id],
+			['subject', `Printer ${oldWord} jams`, `Scanner ${newWord} offline`, agent.id]
+		]);
+
+		// The search vector follows the new text and keeps the conversation's words.
+		const scope = await scopeOf(agent);
+		const found = async (q: string) =>
+			(await listTickets(scope, { tags: [tag!], q })).items.map((i) => i.id);
+		expect(await found(newWord!)).toEqual([t.id]);
+		expect(await found(`scanner ${newWord} offline`)).toEqual([t.id]);
+		expect(await found(replyWord!)).toEqual([t.id]);
+		expect(await found(oldWord!)).toEqual([]);
+	});
+
+	it('a description edited by a colleague meanwhile is not overwritten: conflict naming them', async () => {
+		const dana = await makeUser({ role: 'AGENT', name: 'Dana Agent' });
+		const sam = await makeUser({ role: 'AGENT', name: 'Sam Agent' });
+		const t = await makeTicket(dana, { description: 'First text.' });
+		await updateTicket(await scopeOf(dana), {
+			ticket: t.id,
+			version: t.version,
+			description: 'Dana rewrote it.'
+		});
+		await expect(
+			callerAs(sam).tickets.update({
+				ticket: t.id,
+				version: t.version,
+				description: 'Sam rewrote it too.'
+			})
+		).rejects.toMatchObject({
+			code: 'CONFLICT',
+			message: expect.stringContaining('changed by Dana Agent just now')
+		});
+		const now = await db().ticket.findUniqueOrThrow({ where: { id: t.id } });
+		expect(now).toMatchObject({ description: 'Dana rewrote it.', version: t.version + 1 });
+		expect(now.descriptionHtml).toContain('Dana rewrote it.');
+	});
+
+	it('takes the same limits as create, with per-field messages, and writes nothing when refused', async () => {
+		const agent = await makeUser({ role: 'AGENT' });
+		const t = await makeTicket(agent);
+		const fieldsOf = async (input: { subject?: string; description?: string }) => {
+			const err = await expectCode(
+				callerAs(agent).tickets.update({ ticket: t.id, version: t.version, ...input }),
+				'BAD_REQUEST'
+			);
+			return errorShape(err, 'tickets.update').data.fields ?? {};
+		};
+		expect(await fieldsOf({ subject: '  ab  ' })).toEqual({
+			subject: ['Subject must be at least 3 characters.']
+		});
+		expect(await fieldsOf({ subject: 'x'.repeat(201) })).toEqual({
+			subject: ['Subject must be at most 200 characters.']
+		});
+		expect(await fieldsOf({ description: 'y'.repeat(50_001) })).toEqual({
+			description: ['Description must be at most 50,000 characters.']
+		});
+		expect(await db().ticket.findUniqueOrThrow({ where: { id: t.id } })).toMatchObject({
+			subject: t.subject,
+			version: t.version
+		});
+		// The longest allowed values pass; an empty description is allowed, as at create.
+		const longest = await callerAs(agent).tickets.update({
+			ticket: t.id,
+			version: t.version,
+			subject: 's'.repeat(200),
+			description: ''
+		});
+		expect(longest).toMatchObject({
+			subject: 's'.repeat(200),
+			description: '',
+			descriptionHtml: ''
+		});
+	});
+
+	it('an end user cannot edit the subject or description of their own ticket through any route', async () => {
+		const agent = await makeUser({ role: 'AGENT' });
+		const user = await makeUser({ role: 'END_USER' });
+		const t = await makeTicket(agent, { requesterId: user.id, description: 'Original.' });
+		const edit = { subject: 'Hijacked subject', description: 'Hijacked.' };
+
+		await expect(
+			callerAs(user).tickets.update({ ticket: t.id, version: t.version, ...edit })
+		).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await expect(
+			updateTicket(await scopeOf(user), { ticket: t.id, ...edit })
+		).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+		// REST, signed in with the session (end users have no API keys).
+		const { event } = fakeEvent({
+			url: `http://localhost/api/v1/tickets/${t.number}`,
+			method: 'PATCH',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(edit)
+		});
+		event.locals.user = sessionUserOf(user);
+		Object.assign(event.params, { number: String(t.number) });
+		const res = await ticketRoute.PATCH(event as never);
+		expect(res.status).toBe(403);
+
+		expect(await db().ticket.findUniqueOrThrow({ where: { id: t.id } })).toMatchObject({
+			subject: t.subject,
+			description: 'Original.',
+			version: t.version
+		});
+		expect(
+			await db().ticketEvent.count({
+				where: { ticketId: t.id, field: { in: ['subject', 'description'] } }
+			})
+		).toBe(0);
 	});
 });

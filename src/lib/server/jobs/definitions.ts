@@ -1,3 +1,4 @@
+import { runSlaCheck } from '../sla/checker';
 import { deleteStaleUploads } from '../tickets/attachments';
 import { defineJob, type AnyJob } from './index';
 
@@ -5,6 +6,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Every background job the app runs; each instance works all of them. */
 export const JOBS: readonly AnyJob[] = [
+	defineJob({
+		name: 'sla.check',
+		cron: '* * * * *',
+		// A pass that overlaps the next tick would only find its tickets locked (SKIP LOCKED).
+		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
+		async run() {
+			await runSlaCheck();
+		}
+	}),
 	defineJob({
 		name: 'tickets.sweep-uploads',
 		cron: '17 * * * *',

@@ -115,9 +115,10 @@ function limiter(): RateLimiterPostgres {
 	return holder.__itsmUploadLimiter;
 }
 
-export async function consumeAnonymousUpload(ip: string): Promise<void> {
+/** Counts `files` anonymous uploads from `ip`; TOO_MANY_REQUESTS past the limit. */
+export async function consumeAnonymousUpload(ip: string, files = 1): Promise<void> {
 	try {
-		await limiter().consume(ip);
+		await limiter().consume(ip, files);
 	} catch (res) {
 		if (!(res instanceof RateLimiterRes)) throw res;
 		const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));

@@ -5,6 +5,7 @@ import { notify } from '../identity/notifications';
 import { attachToEntry } from './attachments';
 import { validateCustomFields } from './custom-fields';
 import { pickAssignee } from './assignment';
+import { applySla } from '../sla/apply';
 import { publishCreated } from './live';
 import { renderMarkdown } from './markdown';
 import { newAccessToken, requesterByEmail, requireAgent, requireRef, requireUser } from './people';
@@ -159,6 +160,7 @@ export async function createTicket(
 					});
 				}
 			}
+			await applySla(tx, id, 'ticket created');
 			// Last, one statement: the gap-free number. The counter row stays locked until commit
 			// (so a rolled-back ticket gives its number back); the audit row records the number.
 			const [row] = await tx.$queryRaw<{ number: number }[]>`

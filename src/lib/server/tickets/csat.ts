@@ -6,6 +6,7 @@ import { ticketIdByToken, ticketKey, type Scope } from './access';
 import { publishUpdated } from './live';
 import { csatOpen, parseFields } from './requester';
 import { statusTimestamps } from './update';
+import { applySla } from '../sla/apply';
 import type { Prisma } from '../db/generated/client';
 
 /**
@@ -134,6 +135,7 @@ export async function reopen(auth: RequesterAuth) {
 				toValue: 'OPEN'
 			}
 		});
+		await applySla(tx, t.id, 'reopened by the requester');
 	});
 	await publishUpdated(facts(t), t.requesterId, ['status']);
 	if (t.assigneeId) {

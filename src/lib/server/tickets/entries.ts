@@ -12,6 +12,7 @@ import {
 	type TicketSourceName
 } from './schemas';
 import { statusTimestamps } from './update';
+import { applySla } from '../sla/apply';
 import { ticketKey, type Scope } from './access';
 
 export interface EntryAuthor {
@@ -137,6 +138,13 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 					toValue: status
 				}
 			});
+		}
+		if (statusChanged || firstResponse) {
+			const why = [
+				...(firstResponse ? ['first response'] : []),
+				...(statusChanged ? [`status ${ticket.status} → ${status}`] : [])
+			];
+			await applySla(tx, ticket.id, why.join(', '));
 		}
 		return { ...row, statusChanged };
 	});

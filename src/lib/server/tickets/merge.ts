@@ -6,6 +6,7 @@ import { publishUpdated } from './live';
 import { renderMarkdown } from './markdown';
 import { ticketRefSchema, type TicketStatusName } from './schemas';
 import { statusTimestamps } from './update';
+import { applySla } from '../sla/apply';
 
 export const mergeSchema = z.object({
 	target: ticketRefSchema,
@@ -174,6 +175,7 @@ export async function mergeTickets(scope: Scope, raw: MergeInput) {
 						: [])
 				]
 			});
+			if (s.status !== status) await applySla(tx, s.id, `merged into #${target.number}`);
 		}
 	});
 

@@ -33,7 +33,13 @@ export const exampleTicket: RestTicket = {
 	resolvedAt: null,
 	closedAt: null,
 	createdAt: '2025-03-04T09:02:10.000Z',
-	updatedAt: '2025-03-04T09:40:02.000Z'
+	updatedAt: '2025-03-04T09:40:02.000Z',
+	sla: {
+		policy: { id: '6d1f9a2e-3b4c-4d5e-8f90-1a2b3c4d5e6f', name: 'Standard (24×7)' },
+		firstResponseDueAt: '2025-03-04T10:02:10.000Z',
+		resolutionDueAt: '2025-03-04T17:02:10.000Z',
+		state: 'on_track'
+	}
 };
 
 export const exampleComment: RestComment = {

@@ -11,6 +11,7 @@ import { activeConfig } from './config';
 import { createTicket } from './create';
 import { reopen, rate, type CsatInput } from './csat';
 import { addEntry } from './entries';
+import { consumeLinkReply, consumeLinkUpload } from './link-limits';
 import {
 	optionalTypeId,
 	parseFields,
@@ -18,6 +19,7 @@ import {
 	requesterTicketById,
 	requesterText
 } from './requester';
+import { formFiles, storeFormFiles } from './requester-forms';
 import { customFieldsSchema, subjectSchema } from './schemas';
 
 /**
@@ -171,24 +173,41 @@ export async function viewByToken(token: string) {
 	return requesterTicketById(await ticketIdByToken(token));
 }
 
+export interface LinkReplyInput {
+	body: string;
+	/** Uploaded ahead through /t/<token>/attachments, each with the claim that upload answered. */
+	attachments?: { id: string; claim: string }[];
+	/** A form carrying files itself (browsers without JavaScript): stored once the reply passes. */
+	form?: FormData;
+}
+
 /**
- * A reply by whoever holds the link; it is written as the ticket's requester. Files come from
- * /t/<token>/attachments, each with the claim that upload answered with.
+ * A reply by whoever holds the link; it is written as the ticket's requester. A valid reply is
+ * counted against the link's and the address's limits (link-limits.ts) before anything is
+ * stored; files sent inside the form count as uploads through the link.
  */
-export async function replyByToken(
-	token: string,
-	body: string,
-	attachments: { id: string; claim: string }[] = []
-) {
+export async function replyByToken(token: string, reply: LinkReplyInput, opts: { ip: string }) {
+	const ahead = reply.attachments ?? [];
 	const input = parseFields(requesterReplySchema, {
-		body,
-		attachmentIds: attachments.map((a) => a.id)
+		body: reply.body,
+		attachmentIds: ahead.map((a) => a.id)
 	});
 	const ticketId = await ticketIdByToken(token);
+	await consumeLinkReply(ticketId, opts.ip);
+	const files = reply.form ? formFiles(reply.form).length : 0;
+	if (files) await consumeLinkUpload(ticketId, opts.ip, files);
+	const inline = reply.form
+		? await storeFormFiles(reply.form, { userId: null, ticketToken: ticketId })
+		: [];
+	const attachments = [...ahead, ...inline];
 	const claims = Object.fromEntries(attachments.map((a) => [a.id, a.claim]));
+	const all = parseFields(requesterReplySchema, {
+		body: input.body,
+		attachmentIds: attachments.map((a) => a.id)
+	});
 	return addEntry(
 		{ token: { ticketId, claims }, source: 'FORM' },
-		{ ticket: ticketId, kind: 'REPLY', ...input }
+		{ ticket: ticketId, kind: 'REPLY', ...all }
 	);
 }
 

@@ -39,14 +39,19 @@ export function uploadedAttachments(form: FormData, name: string) {
 	return ids.map((id, i) => ({ id, claim: claims[i] ?? '' }));
 }
 
+/** The non-empty files a form carries itself (its `files` fields). */
+export function formFiles(form: FormData): File[] {
+	return form
+		.getAll('files')
+		.filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f && f.size > 0);
+}
+
 /**
  * Files sent inside the form itself (browsers without JavaScript), stored as pending uploads
  * like the upload endpoints do; anonymous owners get claims to attach them with.
  */
 export async function storeFormFiles(form: FormData, owner: UploadOwner) {
-	const files = form
-		.getAll('files')
-		.filter((f): f is File => typeof f === 'object' && f !== null && 'stream' in f && f.size > 0);
+	const files = formFiles(form);
 	if (!files.length) return [];
 	if (files.length > 10) {
 		const msg = 'At most 10 attachments at once.';

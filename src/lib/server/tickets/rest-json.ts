@@ -1,3 +1,4 @@
+import { slaSummary } from '../sla/summary';
 import type { Prisma } from '../db/generated/client';
 import type { Scope } from './access';
 import type { TicketRow } from './select';
@@ -34,8 +35,21 @@ export function toRestTicket(t: TicketRow, pages: string): RestTicket {
 		resolvedAt: iso(t.resolvedAt),
 		closedAt: iso(t.closedAt),
 		createdAt: t.createdAt.toISOString(),
-		updatedAt: t.updatedAt.toISOString()
+		updatedAt: t.updatedAt.toISOString(),
+		sla: restSla(t)
 	};
+}
+
+function restSla(t: TicketRow): RestTicket['sla'] {
+	const s = slaSummary(t);
+	return s
+		? {
+				policy: s.policy,
+				firstResponseDueAt: iso(s.firstResponseDueAt),
+				resolutionDueAt: iso(s.resolutionDueAt),
+				state: s.state
+			}
+		: null;
 }
 
 export const commentSelect = {

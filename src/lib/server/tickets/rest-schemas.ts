@@ -242,7 +242,18 @@ export const restTicketSchema = z.object({
 	resolvedAt: dateTime.nullable(),
 	closedAt: dateTime.nullable(),
 	createdAt: dateTime,
-	updatedAt: dateTime
+	updatedAt: dateTime,
+	sla: z
+		.object({
+			policy: restNamedSchema,
+			firstResponseDueAt: dateTime.nullable(),
+			resolutionDueAt: dateTime.nullable(),
+			state: z
+				.enum(['on_track', 'at_risk', 'breached', 'met', 'paused'])
+				.describe('paused: Pending or On hold, the clock stands still.')
+		})
+		.nullable()
+		.describe('The SLA policy that applies and its due instants (UTC); null when none applies.')
 });
 export type RestTicket = z.input<typeof restTicketSchema>;
 

@@ -27,7 +27,12 @@ export const ticketSelect = {
 	category: { select: { id: true, name: true } },
 	requester: { select: { id: true, name: true, email: true, role: true } },
 	assignee: person,
-	group: { select: { id: true, name: true } }
+	group: { select: { id: true, name: true } },
+	slaPolicy: { select: { id: true, name: true } },
+	firstResponseDueAt: true,
+	resolutionDueAt: true,
+	slaAtRiskAt: true,
+	slaPausedAt: true
 } satisfies Prisma.TicketSelect;
 
 export type TicketRow = Prisma.TicketGetPayload<{ select: typeof ticketSelect }>;

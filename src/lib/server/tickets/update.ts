@@ -4,6 +4,7 @@ import { notify } from '../identity/notifications';
 import { validateCustomFields } from './custom-fields';
 import { pickAssignee } from './assignment';
 import { publishUpdated } from './live';
+import { applySla } from '../sla/apply';
 import { renderMarkdown } from './markdown';
 import { requireAgent, requireRef, requireUser } from './people';
 import { ticketUpdateSchema, type TicketStatusName, type TicketUpdateInput } from './schemas';
@@ -14,6 +15,16 @@ import type { Prisma } from '../db/generated/client';
 type Tx = Prisma.TransactionClient;
 
 /** Timestamps that follow a status change (reopening clears them). */
+/** Changes that can move a ticket's SLA: another policy, another target, a paused clock. */
+const SLA_FIELDS: readonly string[] = [
+	'priority',
+	'status',
+	'typeId',
+	'groupId',
+	'categoryId',
+	'requesterId'
+];
+
 export function statusTimestamps(
 	from: TicketStatusName,
 	to: TicketStatusName,
@@ -160,6 +171,12 @@ export async function updateTicket(scope: Scope, raw: TicketUpdateInput): Promis
 				toValue: f === 'description' ? null : stringify(patch[f])
 			}))
 		});
+		const slaWhy = (Object.keys(patch) as Field[])
+			.filter((f) => SLA_FIELDS.includes(f))
+			.map(
+				(f) => `${historyName(f)} ${stringify(current[f]) ?? '—'} → ${stringify(patch[f]) ?? '—'}`
+			);
+		if (slaWhy.length) await applySla(tx, current.id, slaWhy.join(', '));
 		return tx.ticket.findUniqueOrThrow({
 			where: { id: current.id },
 			select: { ...ticketSelect, groupId: true, assigneeId: true, requesterId: true }

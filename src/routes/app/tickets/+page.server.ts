@@ -41,6 +41,7 @@ export const load: PageServerLoad = async (event) => {
 		views,
 		groups: groups.map((g) => ({ id: g.id, name: g.name })),
 		types: config.types.map((t) => ({ id: t.id, name: t.name })),
+		categories: config.categories.map((c) => ({ id: c.id, path: c.path })),
 		agents: agents.items.map((a) => ({ id: a.id, name: a.name, email: a.email })),
 		requester: requester ? { id: requester.id, name: requester.name } : null
 	};

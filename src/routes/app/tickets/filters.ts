@@ -11,6 +11,7 @@ export type DimensionKey =
 	| 'assignee'
 	| 'group'
 	| 'type'
+	| 'category'
 	| 'source'
 	| 'tags'
 	| 'requester'
@@ -28,6 +29,8 @@ export interface Catalog {
 	agents: { id: string; name: string }[];
 	groups: { id: string; name: string }[];
 	types: { id: string; name: string }[];
+	/** Active categories in tree order, named by their path ("Hardware › Laptop"). */
+	categories: { id: string; path: string }[];
 	me: { id: string };
 }
 
@@ -81,6 +84,13 @@ export function dimensions(c: Catalog): Dimension[] {
 			label: 'Type',
 			kind: 'options',
 			options: c.types.map((t) => ({ value: t.id, label: t.name }))
+		});
+	if (c.categories.length)
+		list.push({
+			key: 'category',
+			label: 'Category',
+			kind: 'options',
+			options: c.categories.map((cat) => ({ value: cat.id, label: cat.path }))
 		});
 	list.push(
 		{

@@ -1,12 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { clientIp } from '$lib/server/http/context';
 import { rateByToken, reopenByToken, replyByToken, viewByToken } from '$lib/server/tickets/public';
-import { ticketIdByToken } from '$lib/server/tickets/access';
-import {
-	formFailure,
-	storeFormFiles,
-	uploadedAttachments
-} from '$lib/server/tickets/requester-forms';
+import { formFailure, uploadedAttachments } from '$lib/server/tickets/requester-forms';
 import { homeFor } from '$lib/permissions';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -55,11 +50,11 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const body = String(form.get('body') ?? '');
 		try {
-			const ticketToken = await ticketIdByToken(event.params.token);
-			const inline = await storeFormFiles(form, { userId: null, ticketToken });
-			const attachments = [...uploadedAttachments(form, 'attachmentIds'), ...inline];
-			await replyByToken(event.params.token, body, attachments);
+			const attachments = uploadedAttachments(form, 'attachmentIds');
+			await replyByToken(event.params.token, { body, attachments, form }, { ip: clientIp(event) });
 		} catch (err) {
+			const retryAfter = (err as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+			if (retryAfter) event.setHeaders({ 'retry-after': String(retryAfter) });
 			return failed('reply', err, { body });
 		}
 		event.locals.log.info({ ip: clientIp(event) }, 'requester replied by private link');

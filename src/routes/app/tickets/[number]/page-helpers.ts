@@ -33,9 +33,15 @@ export function describePending(pending: Partial<Record<Prop, unknown>>, names: 
 										? (names.categories.get(id) ?? id)
 										: Array.isArray(v)
 											? v.join(', ') || 'none'
-											: String(v);
+											: excerpt(String(v));
 		return `${label}: ${value}`;
 	});
+}
+
+/** A long text (a description) on one short line. */
+function excerpt(text: string, max = 60): string {
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 export type PageAction = 'reply' | 'note' | 'assign' | 'help';

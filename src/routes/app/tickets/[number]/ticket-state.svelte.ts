@@ -28,6 +28,8 @@ export const staffExtras = (t: Ticket): Partial<StaffExtras> => t as unknown as 
 
 /** Properties edited in place; custom fields as `cf:<key>`. */
 export type Prop =
+	| 'subject'
+	| 'description'
 	| 'status'
 	| 'priority'
 	| 'typeId'
@@ -37,6 +39,13 @@ export type Prop =
 	| 'tags'
 	| `cf:${string}`;
 
+/** The server's text and version when an editor opened. */
+export interface TextBase {
+	ticketId: string;
+	text: string;
+	version: number;
+}
+
 const isConflict = (err: unknown) =>
 	err instanceof TRPCClientError &&
 	(err.data as { code?: string } | undefined)?.code === 'CONFLICT';
@@ -44,6 +53,10 @@ const isConflict = (err: unknown) =>
 /** The value a property has on the ticket as the server last sent it. */
 export function serverValue(t: Ticket, prop: Prop): unknown {
 	switch (prop) {
+		case 'subject':
+			return t.subject;
+		case 'description':
+			return t.description;
 		case 'status':
 			return t.status;
 		case 'priority':
@@ -124,8 +137,11 @@ export class TicketState {
 		return prop in this.pending ? this.pending[prop] : serverValue(this.ticket, prop);
 	}
 
-	/** Saves one or more properties against the version this page holds. */
-	async save(patch: Partial<Record<Prop, unknown>>): Promise<boolean> {
+	/**
+	 * Saves one or more properties against the version this page holds (or `version`, the one an
+	 * editor started from).
+	 */
+	async save(patch: Partial<Record<Prop, unknown>>, version?: number): Promise<boolean> {
 		const changed = Object.fromEntries(
 			Object.entries(patch).filter(
 				([k, v]) => JSON.stringify(v) !== JSON.stringify(serverValue(this.ticket, k as Prop))
@@ -141,7 +157,7 @@ export class TicketState {
 		try {
 			const row = await trpc().tickets.update.mutate({
 				ticket: this.ticket.id,
-				version: this.ticket.version,
+				version: version ?? this.ticket.version,
 				...toInput(changed)
 			});
 			// The answer carries the properties; the conversation and the requester card stay.
@@ -177,6 +193,25 @@ export class TicketState {
 		} finally {
 			this.saving = false;
 		}
+	}
+
+	/**
+	 * Saves a text the agent edited from `base` (the subject, the description). Live refreshes keep
+	 * this page's version current, so a colleague's edit of the same text while the agent typed
+	 * would be overwritten silently; in that case the save names the version the agent started
+	 * from, and the server answers with the conflict instead.
+	 */
+	async saveText(prop: 'subject' | 'description', value: string, base: TextBase) {
+		// An editor left open across a navigation to another ticket saves nothing there.
+		if (base.ticketId !== this.ticket.id) return false;
+		const changedMeanwhile = serverValue(this.ticket, prop) !== base.text;
+		return this.save({ [prop]: value }, changedMeanwhile ? base.version : undefined);
+	}
+
+	/** What a text editor starts from: the ticket, its text as the server has it, the version. */
+	textBase(prop: 'subject' | 'description'): TextBase {
+		const { id, version } = this.ticket;
+		return { ticketId: id, text: serverValue(this.ticket, prop) as string, version };
 	}
 
 	/** "Save my changes" after a reload: the unsaved values, against the new version. */
