@@ -4,6 +4,8 @@ import { db } from '../../src/lib/server/db/client';
 import { runSlaCheck } from '../../src/lib/server/sla/checker';
 import { addEntry } from '../../src/lib/server/tickets/entries';
 import { restGetTicket } from '../../src/lib/server/tickets/rest';
+import { listTickets } from '../../src/lib/server/tickets/list';
+import { slaSummary } from '../../src/lib/server/sla/summary';
 import { updateTicket } from '../../src/lib/server/tickets/update';
 import { makeUser } from '../helpers/factories';
 import { makeTeam, makeTicket, scopeOf } from '../helpers/tickets';
@@ -146,6 +148,35 @@ describe('SLA on tickets', () => {
 		});
 		expect(notes.map((n) => n.userId).sort()).toEqual([agent.id, manager.id].sort());
 		expect(await db().slaEscalationFired.count({ where: { ticketId: t.id } })).toBe(2);
+	});
+
+	it('the list filters by SLA state like slaState decides it', async () => {
+		const { agent, group } = await setup();
+		const tag = `sla${randomUUID().slice(0, 8)}`;
+		const fresh = await makeTicket(agent, { groupId: group.id, tags: [tag] });
+		const late = await makeTicket(agent, { groupId: group.id, tags: [tag] });
+		const waiting = await makeTicket(agent, { groupId: group.id, tags: [tag] });
+		const hour = 60 * MIN;
+		await db().ticket.update({
+			where: { id: late.id },
+			data: { firstResponseDueAt: new Date(Date.now() - hour) }
+		});
+		const risky = await makeTicket(agent, { groupId: group.id, tags: [tag] });
+		await db().ticket.update({
+			where: { id: risky.id },
+			data: { slaAtRiskAt: new Date(Date.now() - MIN) }
+		});
+		const scope = await scopeOf(agent);
+		await updateTicket(scope, { ticket: waiting.id, status: 'ON_HOLD' });
+		const ids = async (sla: ('on_track' | 'at_risk' | 'breached' | 'paused' | 'met')[]) =>
+			(await listTickets(scope, { tags: [tag], sla })).items.map((t) => t.id).sort();
+		expect(await ids(['on_track'])).toEqual([fresh.id]);
+		expect(await ids(['breached'])).toEqual([late.id]);
+		expect(await ids(['at_risk'])).toEqual([risky.id]);
+		expect(await ids(['paused'])).toEqual([waiting.id]);
+		expect(await ids(['breached', 'paused'])).toEqual([late.id, waiting.id].sort());
+		const row = (await listTickets(scope, { tags: [tag], sla: ['breached'] })).items[0]!;
+		expect(slaSummary(row)?.state).toBe('breached');
 	});
 
 	it('finds due tickets through the index on slaNextCheckAt', async () => {

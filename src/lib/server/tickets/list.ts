@@ -1,7 +1,12 @@
 import { db } from '../db/client';
 import { AppError } from '../errors';
 import { Prisma } from '../db/generated/client';
-import { ticketListSchema, type TicketListFilters, type TicketListInput } from './schemas';
+import {
+	SLA_STATES,
+	ticketListSchema,
+	type TicketListFilters,
+	type TicketListInput
+} from './schemas';
 import type { Scope } from './access';
 
 /**
@@ -26,7 +31,12 @@ export const listSelect = {
 	assignee: { select: { id: true, name: true } },
 	group: { select: { id: true, name: true } },
 	type: { select: { id: true, name: true } },
-	mergedInto: { select: { number: true } }
+	mergedInto: { select: { number: true } },
+	resolvedAt: true,
+	slaPolicy: { select: { id: true, name: true } },
+	firstResponseDueAt: true,
+	resolutionDueAt: true,
+	slaAtRiskAt: true
 } satisfies Prisma.TicketSelect;
 export type TicketListRow = Prisma.TicketGetPayload<{ select: typeof listSelect }>;
 
@@ -122,6 +132,19 @@ async function searchSql(q: string): Promise<Prisma.Sql | null> {
 		: sql`t.search @@ (${query})`;
 }
 
+/** SLA states as SQL over alias t, mirroring sla/timers.ts slaState. */
+const frBreached = sql`(t."firstResponseDueAt" < COALESCE(t."firstResponseAt", now()))`;
+const resBreached = sql`((t.status IN ('NEW', 'OPEN') AND t."resolutionDueAt" < now()) OR (t.status IN ('RESOLVED', 'CLOSED') AND t."resolvedAt" > t."resolutionDueAt"))`;
+const breached = sql`(t."slaPolicyId" IS NOT NULL AND (${frBreached} OR ${resBreached}))`;
+const running = sql`t."slaPolicyId" IS NOT NULL AND t.status IN ('NEW', 'OPEN') AND NOT ${breached}`;
+const SLA_SQL: Record<(typeof SLA_STATES)[number], Prisma.Sql> = {
+	breached,
+	at_risk: sql`(${running} AND t."slaAtRiskAt" <= now())`,
+	on_track: sql`(${running} AND (t."slaAtRiskAt" IS NULL OR t."slaAtRiskAt" > now()))`,
+	paused: sql`(t."slaPolicyId" IS NOT NULL AND t.status IN ('PENDING', 'ON_HOLD') AND NOT ${breached})`,
+	met: sql`(t."slaPolicyId" IS NOT NULL AND t.status IN ('RESOLVED', 'CLOSED') AND NOT ${breached})`
+};
+
 /** The list's conditions: `base` from the filters and scope, `search` from the query text. */
 async function whereSql(
 	scope: Scope,
@@ -150,6 +173,13 @@ async function whereSql(
 	if (f.type?.length) w.push(sql`t."typeId" = ANY(${f.type}::uuid[])`);
 	if (f.category?.length) w.push(sql`t."categoryId" = ANY(${f.category}::uuid[])`);
 	if (f.tags?.length) w.push(sql`t.tags @> ${f.tags}::text[]`);
+	if (f.sla?.length)
+		w.push(
+			sql`(${join(
+				f.sla.map((state) => SLA_SQL[state]),
+				' OR '
+			)})`
+		);
 	if (f.requester) w.push(sql`t."requesterId" = ${f.requester}::uuid`);
 	if (f.createdFrom) w.push(sql`t."createdAt" >= ${f.createdFrom.toISOString()}::timestamp`);
 	if (f.createdTo) w.push(sql`t."createdAt" < ${f.createdTo.toISOString()}::timestamp`);

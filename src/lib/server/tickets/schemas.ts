@@ -118,6 +118,8 @@ const dateish = z.coerce.date({ error: 'Enter a valid date.' });
 
 export const SORTS = ['updated', 'created', 'priority', 'number'] as const;
 
+export const SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met'] as const;
+
 export const ticketListSchema = z.object({
 	q: z.string().trim().max(200, 'Search must be at most 200 characters.').optional(),
 	status: z.array(statusSchema).max(6).optional(),
@@ -137,6 +139,8 @@ export const ticketListSchema = z.object({
 	tags: z.array(tagSchema).max(10).optional(),
 	requester: z.uuid().optional(),
 	source: z.array(z.enum(SOURCES)).max(6).optional(),
+	/** SLA state (tickets without a policy match none). */
+	sla: z.array(z.enum(SLA_STATES)).max(5).optional(),
 	createdFrom: dateish.optional(),
 	createdTo: dateish.optional(),
 	updatedFrom: dateish.optional(),
