@@ -112,10 +112,13 @@ async function main() {
 	if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** BENCH_ONLY=users | tickets runs one suite; the tickets suite is in bench/tickets.ts. */
+/** BENCH_ONLY=users | tickets | sla runs one suite (bench/tickets.ts, bench/sla.ts). */
 async function all() {
-	if (process.env.BENCH_ONLY !== 'tickets') await main();
-	if (process.env.BENCH_ONLY !== 'users') await (await import('./tickets')).runTicketsBench();
+	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'users') await main();
+	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'tickets')
+		await (await import('./tickets')).runTicketsBench();
+	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'sla')
+		await (await import('./sla')).runSlaBench();
 }
 
 all().then(

@@ -103,6 +103,21 @@ describe('SLA on tickets', () => {
 		expect(resumed.events.at(-1)!.toValue).toContain('clock resumed');
 	});
 
+	it('a conflict still names the colleague, not the SLA row their change caused', async () => {
+		const { agent, group } = await setup();
+		const colleague = await makeUser({ role: 'AGENT', name: 'Casey Colleague' });
+		await db().groupMember.create({ data: { groupId: group.id, userId: colleague.id } });
+		const t = await makeTicket(agent, { groupId: group.id });
+		await updateTicket(await scopeOf(colleague), {
+			ticket: t.id,
+			version: t.version,
+			status: 'PENDING'
+		});
+		await expect(
+			updateTicket(await scopeOf(agent), { ticket: t.id, version: t.version, priority: 'LOW' })
+		).rejects.toThrow('changed by Casey Colleague just now');
+	});
+
 	it("an agent's first reply records the first response", async () => {
 		const { agent, group } = await setup();
 		const requester = await makeUser({ role: 'END_USER' });
@@ -116,6 +131,8 @@ describe('SLA on tickets', () => {
 	});
 
 	it('the checker fires each escalation level once, even with two passes at once', async () => {
+		const member = await makeUser({ role: 'AGENT' });
+		const tier2 = await makeTeam([member]);
 		const { agent, manager, group } = await setup([
 			{ metric: 'RESOLUTION', percent: 50, actions: { notify: ['assignee'] }, position: 0 },
 			{
@@ -123,6 +140,12 @@ describe('SLA on tickets', () => {
 				percent: 100,
 				actions: { notify: ['groupManager'], raisePriority: true },
 				position: 1
+			},
+			{
+				metric: 'RESOLUTION',
+				afterBreachMinutes: 30,
+				actions: { assignGroupId: tier2.id, notify: ['group'] },
+				position: 2
 			}
 		]);
 		const t = await makeTicket(agent, {
@@ -134,20 +157,30 @@ describe('SLA on tickets', () => {
 		// Nine hours later: past 50% and past the 8 h resolution target.
 		const later = new Date(created.getTime() + 9 * 60 * MIN);
 		const [a, b] = await Promise.all([runSlaCheck(later), runSlaCheck(later)]);
-		expect(a.fired + b.fired).toBe(2);
+		expect(a.fired + b.fired).toBe(3);
 		const again = await runSlaCheck(later);
 		expect(again.fired).toBe(0);
 
 		const s = await slaOf(t.id);
 		expect(s.priority).toBe('CRITICAL');
 		const escalations = s.events.filter((e) => e.field === 'escalation').map((e) => e.toValue);
-		expect(escalations).toHaveLength(2);
+		expect(escalations).toHaveLength(3);
 		expect(escalations[1]).toContain('priority HIGH → CRITICAL');
+		expect(escalations[2]).toContain('reassigned');
+		const moved = await db().ticket.findUniqueOrThrow({
+			where: { id: t.id },
+			select: { groupId: true, assigneeId: true }
+		});
+		expect(moved).toEqual({ groupId: tier2.id, assigneeId: null });
 		const notes = await db().notification.findMany({
 			where: { userId: { in: [agent.id, manager.id] }, type: 'sla.escalation' }
 		});
 		expect(notes.map((n) => n.userId).sort()).toEqual([agent.id, manager.id].sort());
-		expect(await db().slaEscalationFired.count({ where: { ticketId: t.id } })).toBe(2);
+		expect(await db().slaEscalationFired.count({ where: { ticketId: t.id } })).toBe(3);
+		// "group": the group the ticket is in when the level fires (tier 2 after the move).
+		expect(
+			await db().notification.count({ where: { userId: member.id, type: 'sla.escalation' } })
+		).toBe(1);
 	});
 
 	it('the list filters by SLA state like slaState decides it', async () => {

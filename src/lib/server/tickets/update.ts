@@ -49,12 +49,14 @@ const stringify = (v: unknown): string | null =>
 
 /** The "changed by X just now" conflict, naming whoever saved last. */
 async function conflict(ticketId: string): Promise<AppError> {
+	// SLA rows are consequences of the change, written right after it: look past them.
 	const last = await db().ticketEvent.findFirst({
-		where: { ticketId },
+		where: { ticketId, field: { not: 'sla' } },
 		orderBy: { id: 'desc' },
-		select: { createdAt: true, actor: { select: { name: true } } }
+		select: { createdAt: true, field: true, actor: { select: { name: true } } }
 	});
-	const who = last?.actor?.name ?? 'someone else';
+	const who =
+		last?.actor?.name ?? (last?.field === 'escalation' ? 'an SLA escalation' : 'someone else');
 	const secs = last ? Math.max(0, Math.round((Date.now() - last.createdAt.getTime()) / 1000)) : 0;
 	const when = secs < 60 ? 'just now' : `${Math.round(secs / 60)} min ago`;
 	return new AppError(
