@@ -212,7 +212,7 @@ export async function applySla(
 				ticketId,
 				actorId: null,
 				field: 'sla',
-				fromValue: before.slaPolicyId ? dueText(before) : null,
+				fromValue: null,
 				toValue: `${what} — ${why}${after.slaPolicyId ? `; ${dueText(after)}` : ''}`
 			}
 		});

@@ -24,8 +24,15 @@ const FIELD_LABELS: Record<string, string> = {
 	merged: 'Merged',
 	mergedInto: 'Merged into',
 	csat: 'Satisfaction rating',
-	created: 'Created'
+	created: 'Created',
+	sla: 'SLA',
+	escalation: 'Escalation'
 };
+
+const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g;
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** SLA history text carries UTC instants: shown in the reader's own time. */
+const localTimes = (text: string) => text.replace(ISO, (iso) => when.format(new Date(iso)));
 
 export const statusName = (s: string) =>
 	STATUS_LABELS[s.toLowerCase() as keyof typeof STATUS_LABELS] ?? s;
@@ -64,6 +71,9 @@ export function readable(field: string, value: string | null, names: Names): str
 			return `${value} / 5`;
 		case 'customFields':
 			return customSummary(value, names);
+		case 'sla':
+		case 'escalation':
+			return localTimes(value);
 		default:
 			return value;
 	}
