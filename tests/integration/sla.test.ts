@@ -82,6 +82,25 @@ describe('SLA on tickets', () => {
 		expect((await restGetTicket(scope, String(other.number), 'http://x')).sla).toBeNull();
 	});
 
+	it("a policy can apply by the requester's department", async () => {
+		const { agent, policy: base } = await setup();
+		const department = `Dept ${randomUUID().slice(0, 8)}`;
+		const policy = await db().slaPolicy.create({
+			data: {
+				name: `Dept policy ${randomUUID()}`,
+				calendarId: base.calendarId,
+				conditions: { departments: [department] },
+				targets: base.targets as object
+			}
+		});
+		const requester = await makeUser({ role: 'END_USER' });
+		await db().user.update({ where: { id: requester.id }, data: { department } });
+		const t = await makeTicket(agent, { requesterId: requester.id });
+		expect((await slaOf(t.id)).slaPolicyId).toBe(policy.id);
+		const other = await makeTicket(agent, { requesterId: agent.id });
+		expect((await slaOf(other.id)).slaPolicyId).toBeNull();
+	});
+
 	it('priority and status changes recompute and pause, and the history says why', async () => {
 		const { agent, group } = await setup();
 		const t = await makeTicket(agent, { groupId: group.id, priority: 'LOW' });

@@ -3,6 +3,7 @@ import type { Prisma } from '../db/generated/client';
 import type { BusinessCalendar } from './calendar';
 import {
 	computeSla,
+	EMPTY_SLA,
 	type PolicyClock,
 	type SlaFields,
 	type SlaTargets,
@@ -223,4 +224,41 @@ export async function applySla(
 function dueText(s: SlaFields): string {
 	const fmt = (d: Date | null) => (d ? d.toISOString() : '—');
 	return `first response due ${fmt(s.firstResponseDueAt)}, resolution due ${fmt(s.resolutionDueAt)}`;
+}
+
+/**
+ * The SLA columns of a ticket about to be created, and the history text, without reading the
+ * ticket back: one query for the policies, one for the requester's department when a policy
+ * names departments. Null when no policy applies (nothing to store or record).
+ */
+export async function slaForNewTicket(
+	tx: Tx,
+	t: Omit<MatchFacts, 'department'> & { requesterId: string } & Pick<
+			TicketFacts,
+			'status' | 'priority' | 'resolvedAt'
+		>,
+	now = new Date()
+): Promise<{ fields: SlaFields; history: string } | null> {
+	const policies = await loadPolicies(tx);
+	if (!policies.length) return null;
+	const needsDepartment = policies.some((p) => !p.isDefault && p.conditions.departments?.length);
+	const department = needsDepartment
+		? ((await tx.user.findUnique({ where: { id: t.requesterId }, select: { department: true } }))
+				?.department ?? null)
+		: null;
+	const policy = matchPolicy({ ...t, department }, policies);
+	if (!policy) return null;
+	const fields = computeSla(
+		{
+			status: t.status,
+			priority: t.priority,
+			createdAt: now,
+			firstResponseAt: null,
+			resolvedAt: t.resolvedAt
+		},
+		{ ...EMPTY_SLA },
+		policy,
+		now
+	);
+	return { fields, history: `policy ${policy.name} — ticket created; ${dueText(fields)}` };
 }

@@ -5,7 +5,7 @@ import { notify } from '../identity/notifications';
 import { attachToEntry } from './attachments';
 import { validateCustomFields } from './custom-fields';
 import { pickAssignee } from './assignment';
-import { applySla } from '../sla/apply';
+import { slaForNewTicket } from '../sla/apply';
 import { publishCreated } from './live';
 import { renderMarkdown } from './markdown';
 import { newAccessToken, requesterByEmail, requireAgent, requireRef, requireUser } from './people';
@@ -101,6 +101,22 @@ export async function createTicket(
 					? await requesterByEmail(tx, input.requester.email, input.requester.name)
 					: viewer!.id);
 
+			const status = input.status ?? 'NEW';
+			const resolvedAt = status === 'RESOLVED' || status === 'CLOSED' ? new Date() : null;
+			const now = new Date();
+			const sla = await slaForNewTicket(
+				tx,
+				{
+					typeId: input.typeId ?? null,
+					groupId: input.groupId ?? null,
+					categoryId: input.categoryId ?? null,
+					requesterId,
+					status,
+					priority: input.priority,
+					resolvedAt
+				},
+				now
+			);
 			// The row starts with a placeholder number (a unique negative, see the migration
 			// ticket_pending_numbers); the real one is taken last, below.
 			const { id } = await tx.ticket.create({
@@ -108,7 +124,7 @@ export async function createTicket(
 					subject: input.subject,
 					description: input.description,
 					descriptionHtml,
-					status: input.status ?? 'NEW',
+					status,
 					priority: input.priority,
 					source: opts.source,
 					typeId: input.typeId ?? null,
@@ -119,15 +135,18 @@ export async function createTicket(
 					tags: input.tags,
 					customFields: customFields as object,
 					accessToken,
-					...(input.status === 'RESOLVED' || input.status === 'CLOSED'
-						? { resolvedAt: new Date() }
-						: {}),
-					...(input.status === 'CLOSED' ? { closedAt: new Date() } : {})
+					createdAt: now,
+					resolvedAt,
+					...(status === 'CLOSED' ? { closedAt: now } : {}),
+					...sla?.fields
 				},
 				select: { id: true }
 			});
-			await tx.ticketEvent.create({
-				data: { ticketId: id, actorId: viewer?.id ?? null, field: 'created', toValue: opts.source }
+			await tx.ticketEvent.createMany({
+				data: [
+					{ ticketId: id, actorId: viewer?.id ?? null, field: 'created', toValue: opts.source },
+					...(sla ? [{ ticketId: id, actorId: null, field: 'sla', toValue: sla.history }] : [])
+				]
 			});
 			const watchers = [...new Set(input.watcherIds)];
 			if (watchers.length) {
@@ -160,7 +179,6 @@ export async function createTicket(
 					});
 				}
 			}
-			await applySla(tx, id, 'ticket created');
 			// Last, one statement: the gap-free number. The counter row stays locked until commit
 			// (so a rolled-back ticket gives its number back); the audit row records the number.
 			const [row] = await tx.$queryRaw<{ number: number }[]>`
