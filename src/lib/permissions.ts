@@ -40,6 +40,7 @@ export const PERMISSIONS = [
 	'ticket.merge',
 	'ticket.delete',
 	'ticketConfig.manage',
+	'sla.manage',
 	'cannedResponse.manageShared',
 	'view.manageShared'
 ] as const;
@@ -63,7 +64,13 @@ const MANAGING: Permission[] = ['cannedResponse.manageShared', 'view.manageShare
 
 export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
 	ADMIN: new Set(PERMISSIONS.filter((p) => p !== 'portal.use')),
-	IT_MANAGER: new Set<Permission>([...STAFF, ...MANAGING, 'group.manage', 'system.health']),
+	IT_MANAGER: new Set<Permission>([
+		...STAFF,
+		...MANAGING,
+		'group.manage',
+		'system.health',
+		'sla.manage'
+	]),
 	AGENT: new Set<Permission>(STAFF),
 	END_USER: new Set<Permission>([...SELF, ...REQUESTING, 'portal.use']),
 	REQUESTER: new Set<Permission>([])

@@ -128,6 +128,46 @@ test('a status chip is edited in place, and a saved view keeps the filters (cate
 	).toBeVisible();
 });
 
+test('rows carry SLA chips, the SLA filter narrows the list and sticks, and the ticket shows its clock', async ({
+	page
+}) => {
+	test.setTimeout(90_000);
+	await signInWithDemo(page, 'agent');
+	const tag = `e2e${Date.now().toString(36)}`;
+	const n = await openTicket(page, `Projector ${tag} shows no signal`);
+
+	// A fresh ticket under the default policy counts down, on the list and on its page.
+	await page.goto(`/app/tickets?q=${tag}`);
+	await expect(rows(page)).toHaveCount(1);
+	const chip = rows(page).locator('.c-sla [data-sla]');
+	await expect(chip).toHaveAttribute('data-sla', 'on_track');
+	await expect(chip).toContainText(/Due in \d/);
+	await page.goto(`/app/tickets/${n}`);
+	const sla = page.getByRole('region', { name: 'SLA', exact: true });
+	await expect(sla).toContainText('First response');
+	await expect(sla).toContainText(/Resolution\s*due in \d/);
+
+	// The demo data has breached tickets: the filter keeps only those, in the URL and a reload.
+	await page.goto('/app/tickets');
+	await expect(rows(page).first()).toBeVisible();
+	await page.getByRole('button', { name: 'Add filter' }).click();
+	await page.getByRole('menuitem', { name: 'SLA' }).click();
+	await page.getByRole('dialog', { name: 'SLA filter' }).getByLabel('Breached').check();
+	await expect(page).toHaveURL(/sla=breached/);
+	await page.keyboard.press('Escape');
+	const pills = page.getByRole('list', { name: 'Active filters' });
+	await expect(pills).toContainText(/SLA:\s*Breached/);
+	await page.reload();
+	await expect(pills).toContainText(/SLA:\s*Breached/);
+	await expect(rows(page).first()).toBeVisible();
+	const states = await rows(page)
+		.locator('.c-sla [data-sla]')
+		.evaluateAll((els) => els.map((e) => e.getAttribute('data-sla')));
+	expect(states.length).toBe(await rows(page).count());
+	for (const s of states) expect(s).toBe('breached');
+	await expect(rows(page).first().locator('.c-sla')).toContainText('Breached');
+});
+
 test('the ticket list and the new ticket form are accessible in both themes and fit a phone', async ({
 	page
 }) => {
@@ -136,6 +176,7 @@ test('the ticket list and the new ticket form are accessible in both themes and 
 	for (const path of [
 		'/app/tickets',
 		'/app/tickets?status=open,pending&sort=priority',
+		'/app/tickets?sla=breached,at_risk,on_track',
 		'/app/tickets/new'
 	]) {
 		for (const theme of ['dark', 'light'] as const) {

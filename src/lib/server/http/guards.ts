@@ -11,6 +11,7 @@ export const ROUTE_GUARDS: { prefix: string; permission: Permission | 'authentic
 	{ prefix: '/app/admin/audit', permission: 'audit.read' },
 	{ prefix: '/app/admin/canned-responses', permission: 'ticket.note' },
 	{ prefix: '/app/admin/ticket-fields', permission: 'ticketConfig.manage' },
+	{ prefix: '/app/admin/sla', permission: 'sla.manage' },
 	{ prefix: '/app/admin', permission: 'settings.manage' },
 	{ prefix: '/app/teams', permission: 'group.read' },
 	{ prefix: '/app', permission: 'staff.use' },

@@ -1,3 +1,4 @@
+import { SLA_PAUSED_STATUSES, slaStateOf, type SlaState } from '$lib/sla';
 import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } from './calendar';
 
 /**
@@ -10,7 +11,7 @@ import { addBusinessMinutes, businessMinutesBetween, type BusinessCalendar } fro
 
 export type Priority = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 export type Status = 'NEW' | 'OPEN' | 'PENDING' | 'ON_HOLD' | 'RESOLVED' | 'CLOSED';
-export type SlaStateName = 'on_track' | 'at_risk' | 'breached' | 'met' | 'paused';
+export type SlaStateName = SlaState;
 
 /** Minutes of business time per priority. */
 export type SlaTargets = Record<Priority, { firstResponse: number; resolution: number }>;
@@ -53,8 +54,7 @@ export interface TicketFacts {
 }
 
 /** Statuses that stop the clock. Resolved and Closed stop it too: a reopen resumes it. */
-export const PAUSED_STATUSES: readonly Status[] = ['PENDING', 'ON_HOLD', 'RESOLVED', 'CLOSED'];
-const DONE_STATUSES: readonly Status[] = ['RESOLVED', 'CLOSED'];
+export const PAUSED_STATUSES: readonly Status[] = SLA_PAUSED_STATUSES;
 
 export const EMPTY_SLA: SlaFields = {
 	slaPolicyId: null,
@@ -204,22 +204,22 @@ export function dueEscalations(
 	});
 }
 
-/** The state shown in lists and on the ticket page, and in the REST ticket JSON. */
+/** The state shown in lists and on the ticket page, and in the REST ticket JSON (see $lib/sla). */
 export function slaState(
 	t: TicketFacts,
 	sla: Pick<SlaFields, 'slaPolicyId' | 'firstResponseDueAt' | 'resolutionDueAt' | 'slaAtRiskAt'>,
 	now: Date
 ): SlaStateName | null {
-	if (!sla.slaPolicyId || !sla.resolutionDueAt) return null;
-	const frBreached = t.firstResponseAt
-		? !!sla.firstResponseDueAt && t.firstResponseAt > sla.firstResponseDueAt
-		: !!sla.firstResponseDueAt && now > sla.firstResponseDueAt;
-	if (DONE_STATUSES.includes(t.status)) {
-		const resolvedLate = !!t.resolvedAt && t.resolvedAt > sla.resolutionDueAt;
-		return frBreached || resolvedLate ? 'breached' : 'met';
-	}
-	if (PAUSED_STATUSES.includes(t.status)) return frBreached ? 'breached' : 'paused';
-	if (frBreached || now > sla.resolutionDueAt) return 'breached';
-	if (sla.slaAtRiskAt && now >= sla.slaAtRiskAt) return 'at_risk';
-	return 'on_track';
+	return slaStateOf(
+		{
+			status: t.status,
+			firstResponseAt: t.firstResponseAt,
+			resolvedAt: t.resolvedAt,
+			slaPolicyId: sla.slaPolicyId,
+			firstResponseDueAt: sla.firstResponseDueAt,
+			resolutionDueAt: sla.resolutionDueAt,
+			slaAtRiskAt: sla.slaAtRiskAt
+		},
+		now
+	);
 }

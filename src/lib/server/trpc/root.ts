@@ -9,6 +9,7 @@ import { notificationsRouter } from './routers/notifications';
 import { portalRouter } from './routers/portal';
 import { savedViewsRouter } from './routers/savedViews';
 import { settingsRouter } from './routers/settings';
+import { slaRouter } from './routers/sla';
 import { ticketBulkRouter } from './routers/ticketBulk';
 import { ticketConfigRouter } from './routers/ticketConfig';
 import { ticketRelationsRouter } from './routers/ticketRelations';
@@ -32,7 +33,8 @@ export const appRouter = router({
 	savedViews: savedViewsRouter,
 	cannedResponses: cannedResponsesRouter,
 	portal: portalRouter,
-	settings: settingsRouter
+	settings: settingsRouter,
+	sla: slaRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
+import { SLA_STATE_LABELS, SLA_STATE_VALUES } from '$lib/sla';
 import { priorityLabel, statusLabel } from './labels';
 import { PRIORITY_VALUES, STATUS_VALUES, SOURCE_VALUES, dayOf, type ListFilters } from './url';
 
@@ -8,6 +9,7 @@ export interface Option {
 export type DimensionKey =
 	| 'status'
 	| 'priority'
+	| 'sla'
 	| 'assignee'
 	| 'group'
 	| 'type'
@@ -57,6 +59,12 @@ export function dimensions(c: Catalog): Dimension[] {
 			label: 'Priority',
 			kind: 'options',
 			options: PRIORITY_VALUES.map((v) => ({ value: v, label: priorityLabel(v) }))
+		},
+		{
+			key: 'sla',
+			label: 'SLA',
+			kind: 'options',
+			options: SLA_STATE_VALUES.map((v) => ({ value: v, label: SLA_STATE_LABELS[v] }))
 		},
 		{
 			key: 'assignee',

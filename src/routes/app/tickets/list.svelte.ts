@@ -18,6 +18,13 @@ export interface Row {
 	group: { id: string; name: string } | null;
 	type: { id: string; name: string } | null;
 	mergedInto: { number: number } | null;
+	/** SLA: the policy and its instants (null without a policy). */
+	slaPolicy?: { id: string; name: string } | null;
+	firstResponseAt?: Date | null;
+	resolvedAt?: Date | null;
+	firstResponseDueAt?: Date | null;
+	resolutionDueAt?: Date | null;
+	slaAtRiskAt?: Date | null;
 	version?: number;
 }
 

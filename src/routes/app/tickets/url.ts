@@ -1,3 +1,5 @@
+import type { SlaState } from '$lib/sla';
+
 /**
  * The ticket list's filters in the URL, so every list (and every view) is a link:
  * `?status=open,pending&assignee=me&q=printer&sort=priority`. Enums are lower-case, lists are
@@ -27,6 +29,7 @@ export interface ListFilters {
 	tags?: string[];
 	requester?: string;
 	source?: (typeof SOURCE_VALUES)[number][];
+	sla?: SlaState[];
 	createdFrom?: Date | string;
 	createdTo?: Date | string;
 	updatedFrom?: Date | string;
@@ -44,7 +47,8 @@ const LISTS = [
 	'type',
 	'category',
 	'tags',
-	'source'
+	'source',
+	'sla'
 ] as const;
 const UPPER = new Set(['status', 'priority', 'source']);
 const DATES = ['createdFrom', 'createdTo', 'updatedFrom', 'updatedTo'] as const;
