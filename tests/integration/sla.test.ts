@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db/client';
 import { runSlaCheck } from '../../src/lib/server/sla/checker';
+import { applySla } from '../../src/lib/server/sla/apply';
 import { addEntry } from '../../src/lib/server/tickets/entries';
 import { restGetTicket } from '../../src/lib/server/tickets/rest';
 import { listTickets } from '../../src/lib/server/tickets/list';
@@ -109,6 +110,17 @@ describe('SLA on tickets', () => {
 		const raised = await slaOf(t.id);
 		expect(raised.resolutionDueAt!.getTime() - raised.createdAt.getTime()).toBeLessThan(241 * MIN);
 		expect(raised.events.at(-1)!.toValue).toContain('priority LOW → CRITICAL');
+
+		const stamp = await db().ticket.findUniqueOrThrow({
+			where: { id: t.id },
+			select: { updatedAt: true }
+		});
+		// Recomputing alone (nothing changed) leaves "updated" alone.
+		await db().$transaction((tx) => applySla(tx, t.id, 'test', new Date(Date.now() + 60_000)));
+		expect(
+			(await db().ticket.findUniqueOrThrow({ where: { id: t.id }, select: { updatedAt: true } }))
+				.updatedAt
+		).toEqual(stamp.updatedAt);
 
 		await updateTicket(scope, { ticket: t.id, status: 'PENDING' });
 		const paused = await slaOf(t.id);

@@ -131,6 +131,7 @@ export async function applySla(
 			status: true,
 			priority: true,
 			createdAt: true,
+			updatedAt: true,
 			firstResponseAt: true,
 			resolvedAt: true,
 			typeId: true,
@@ -190,7 +191,12 @@ export async function applySla(
 		return a instanceof Date || b instanceof Date ? !same(a as Date, b as Date) : a !== b;
 	});
 	if (changed) {
-		await tx.ticket.update({ where: { id: ticketId }, data: after, select: { id: true } });
+		// SLA bookkeeping is not an edit: "updated" keeps meaning a person or rule changed it.
+		await tx.ticket.update({
+			where: { id: ticketId },
+			data: { ...after, updatedAt: t.updatedAt },
+			select: { id: true }
+		});
 	}
 	const policyMoved = before.slaPolicyId !== after.slaPolicyId;
 	const dueMoved =
