@@ -102,6 +102,28 @@ export const slaSelect = {
 	slaNextCheckAt: true
 } satisfies Prisma.TicketSelect;
 
+/** The stored SLA columns of a ticket row. */
+export const slaFieldsOf = (r: SlaFields): SlaFields => ({
+	slaPolicyId: r.slaPolicyId,
+	firstResponseDueAt: r.firstResponseDueAt,
+	resolutionDueAt: r.resolutionDueAt,
+	slaAtRiskAt: r.slaAtRiskAt,
+	slaClockAt: r.slaClockAt,
+	slaPausedAt: r.slaPausedAt,
+	firstResponseElapsedMin: r.firstResponseElapsedMin,
+	resolutionElapsedMin: r.resolutionElapsedMin,
+	slaNextCheckAt: r.slaNextCheckAt
+});
+
+/** What the clock reads of a ticket row. */
+export const clockFactsOf = (r: TicketFacts): TicketFacts => ({
+	status: r.status,
+	priority: r.priority,
+	createdAt: r.createdAt,
+	firstResponseAt: r.firstResponseAt,
+	resolvedAt: r.resolvedAt
+});
+
 const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 export interface AppliedSla {
@@ -152,24 +174,8 @@ export async function applySla(
 		},
 		all
 	);
-	const before: SlaFields = {
-		slaPolicyId: t.slaPolicyId,
-		firstResponseDueAt: t.firstResponseDueAt,
-		resolutionDueAt: t.resolutionDueAt,
-		slaAtRiskAt: t.slaAtRiskAt,
-		slaClockAt: t.slaClockAt,
-		slaPausedAt: t.slaPausedAt,
-		firstResponseElapsedMin: t.firstResponseElapsedMin,
-		resolutionElapsedMin: t.resolutionElapsedMin,
-		slaNextCheckAt: t.slaNextCheckAt
-	};
-	const facts: TicketFacts = {
-		status: t.status,
-		priority: t.priority,
-		createdAt: t.createdAt,
-		firstResponseAt: t.firstResponseAt,
-		resolvedAt: t.resolvedAt
-	};
+	const before = slaFieldsOf(t);
+	const facts = clockFactsOf(t);
 	const fired = new Set(t.slaFired.map((f) => f.escalationId));
 	const after = computeSla(facts, before, policy, now, fired);
 	// Recomputing a running clock lands on the same instants give or take float rounding: keep

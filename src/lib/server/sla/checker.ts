@@ -4,7 +4,7 @@ import { Prisma } from '../db/generated/client';
 import { log } from '../log';
 import { notify } from '../identity/notifications';
 import { publishUpdated } from '../tickets/live';
-import { loadPolicies, matchPolicy, type LoadedPolicy } from './apply';
+import { clockFactsOf, loadPolicies, matchPolicy, slaFieldsOf, type LoadedPolicy } from './apply';
 import {
 	computeSla,
 	dueEscalations,
@@ -169,24 +169,8 @@ async function checkBatch(
 
 	for (const row of rows) {
 		const policy = matchPolicy(row, policies);
-		const facts: TicketFacts = {
-			status: row.status,
-			priority: row.priority,
-			createdAt: row.createdAt,
-			firstResponseAt: row.firstResponseAt,
-			resolvedAt: row.resolvedAt
-		};
-		const before: SlaFields = {
-			slaPolicyId: row.slaPolicyId,
-			firstResponseDueAt: row.firstResponseDueAt,
-			resolutionDueAt: row.resolutionDueAt,
-			slaAtRiskAt: row.slaAtRiskAt,
-			slaClockAt: row.slaClockAt,
-			slaPausedAt: row.slaPausedAt,
-			firstResponseElapsedMin: row.firstResponseElapsedMin,
-			resolutionElapsedMin: row.resolutionElapsedMin,
-			slaNextCheckAt: row.slaNextCheckAt
-		};
+		const facts = clockFactsOf(row);
+		const before = slaFieldsOf(row);
 		const fired = firedBy.get(row.id) ?? new Set<string>();
 		let sla = computeSla(facts, before, policy, now, fired);
 		let priority = row.priority;
