@@ -25,6 +25,8 @@ export const SLA_PAUSED_STATUSES: readonly SlaStatus[] = [
 	'CLOSED'
 ];
 const DONE_STATUSES: readonly SlaStatus[] = ['RESOLVED', 'CLOSED'];
+/** Paused and still open: the clock keeps the time left (Resolved/Closed are done instead). */
+const PAUSED_OPEN_STATUSES: readonly SlaStatus[] = ['PENDING', 'ON_HOLD'];
 
 /** What the decision reads: the ticket's facts and its SLA instants. */
 export interface SlaStateFields {
@@ -95,15 +97,105 @@ export function formatCountdown(ms: number): string {
 	return ms >= 0 ? `due in ${formatSpan(ms)}` : `overdue by ${formatSpan(ms)}`;
 }
 
+/** Business minutes per target for one priority (a policy's `targets` hold one per priority). */
+export interface SlaTargetMinutes {
+	firstResponse: number;
+	resolution: number;
+}
+
+/** The targets for `priority` in a policy's `targets` JSON; null when missing or malformed. */
+export function targetsFor(targets: unknown, priority: string): SlaTargetMinutes | null {
+	if (!targets || typeof targets !== 'object') return null;
+	const t: unknown = (targets as Record<string, unknown>)[priority];
+	if (!t || typeof t !== 'object') return null;
+	const { firstResponse, resolution } = t as Record<string, unknown>;
+	return typeof firstResponse === 'number' && typeof resolution === 'number'
+		? { firstResponse, resolution }
+		: null;
+}
+
+/**
+ * Business minutes as "3 h 20 min", "45 min", "26 h": hours, never days, since a business day
+ * is not 24 hours.
+ */
+export function formatBusinessMinutes(minutes: number): string {
+	const m = Math.max(0, Math.round(minutes));
+	if (m < 60) return `${m} min`;
+	const h = Math.floor(m / 60);
+	return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+}
+
+/** One target while the clock is paused: business minutes left (never below 0) or over. */
+export interface PausedLeft {
+	leftMin: number;
+	overMin: number;
+	breached: boolean;
+	/** "Paused · 3 h 20 min left", "Paused · breached by 20 min". */
+	text: string;
+}
+
+/**
+ * What a paused clock keeps of one target: target − elapsed business minutes. Minutes left are
+ * rounded up (a few seconds left is "1 min left"), minutes over down but at least 1.
+ */
+export function pausedLeft(targetMin: number, elapsedMin: number): PausedLeft {
+	const left = targetMin - elapsedMin;
+	if (left >= 0) {
+		const leftMin = Math.ceil(left);
+		return {
+			leftMin,
+			overMin: 0,
+			breached: false,
+			text: `Paused · ${formatBusinessMinutes(leftMin)} left`
+		};
+	}
+	const overMin = Math.max(1, Math.floor(-left));
+	return {
+		leftMin: 0,
+		overMin,
+		breached: true,
+		text: `Paused · breached by ${formatBusinessMinutes(overMin)}`
+	};
+}
+
 /** A ticket as lists and the ticket page hold it (the SLA fields may be missing on old rows). */
 export interface SlaTicket {
 	status: SlaStatus;
-	slaPolicy?: { id: string; name: string } | null;
+	slaPolicy?: { id: string; name: string; targets?: unknown } | null;
 	firstResponseAt?: Date | null;
 	resolvedAt?: Date | null;
 	firstResponseDueAt?: Date | null;
 	resolutionDueAt?: Date | null;
 	slaAtRiskAt?: Date | null;
+}
+
+/** What the ticket page adds: the paused clock's elapsed business minutes per target. */
+export interface SlaClockTicket extends SlaTicket {
+	priority: string;
+	slaPausedAt?: Date | null;
+	firstResponseElapsedMin?: number | null;
+	resolutionElapsedMin?: number | null;
+}
+
+/**
+ * Time left on each target of a ticket whose clock is paused (Pending, On hold), from its
+ * policy's targets for its priority and the elapsed minutes stored at the pause. Null per target
+ * when it does not apply (not paused, first response already given) or the data is missing.
+ */
+export function slaPausedLeft(t: SlaClockTicket): {
+	firstResponse: PausedLeft | null;
+	resolution: PausedLeft | null;
+} {
+	const none = { firstResponse: null, resolution: null };
+	if (!PAUSED_OPEN_STATUSES.includes(t.status) || !t.slaPolicy) return none;
+	const target = targetsFor(t.slaPolicy.targets, t.priority);
+	if (!target) return none;
+	const fr = t.firstResponseElapsedMin;
+	const res = t.resolutionElapsedMin;
+	return {
+		firstResponse: !t.firstResponseAt && fr != null ? pausedLeft(target.firstResponse, fr) : null,
+		resolution: res != null ? pausedLeft(target.resolution, res) : null
+	};
 }
 
 export type SlaTone = 'neutral' | 'warning' | 'danger' | 'success';

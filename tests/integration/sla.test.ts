@@ -5,6 +5,8 @@ import { runSlaCheck } from '../../src/lib/server/sla/checker';
 import { applySla } from '../../src/lib/server/sla/apply';
 import { addEntry } from '../../src/lib/server/tickets/entries';
 import { restGetTicket } from '../../src/lib/server/tickets/rest';
+import { getTicket } from '../../src/lib/server/tickets/queries';
+import { slaPausedLeft } from '../../src/lib/sla';
 import { listTickets } from '../../src/lib/server/tickets/list';
 import { slaSummary } from '../../src/lib/server/sla/summary';
 import { updateTicket } from '../../src/lib/server/tickets/update';
@@ -132,6 +134,39 @@ describe('SLA on tickets', () => {
 		const resumed = await slaOf(t.id);
 		expect(resumed.slaPausedAt).toBeNull();
 		expect(resumed.events.at(-1)!.toValue).toContain('clock resumed');
+	});
+
+	it('a paused ticket carries the business time left on each target to its page', async () => {
+		const { agent, group, policy } = await setup();
+		const t = await makeTicket(agent, { groupId: group.id, priority: 'HIGH' });
+		const scope = await scopeOf(agent);
+		// 20 minutes of the (24×7) clock ran before the agent set Pending.
+		await db().ticket.update({
+			where: { id: t.id },
+			data: {
+				slaClockAt: new Date(Date.now() - 20 * MIN),
+				firstResponseElapsedMin: 0,
+				resolutionElapsedMin: 0
+			}
+		});
+		const row = await updateTicket(scope, { ticket: t.id, status: 'PENDING' });
+		const page = await getTicket(scope, t.number);
+		for (const answer of [row, page]) {
+			const left = slaPausedLeft(answer);
+			expect(left.firstResponse?.text).toBe('Paused · 40 min left');
+			expect(left.resolution?.text).toBe('Paused · 7 h 40 min left');
+		}
+
+		// A tighter priority while paused: the first response is now 5 minutes over.
+		const critical = await updateTicket(scope, { ticket: t.id, priority: 'CRITICAL' });
+		expect(slaPausedLeft(critical).firstResponse?.text).toBe('Paused · breached by 5 min');
+
+		// REST keeps its documented shape: the policy's targets stay out of it.
+		const rest = await restGetTicket(scope, String(t.number), 'http://x');
+		expect(Object.keys(rest.sla!).sort()).toEqual(
+			['firstResponseDueAt', 'policy', 'resolutionDueAt', 'state'].sort()
+		);
+		expect(rest.sla!.policy).toEqual({ id: policy.id, name: policy.name });
 	});
 
 	it('a conflict still names the colleague, not the SLA row their change caused', async () => {

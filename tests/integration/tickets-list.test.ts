@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { db } from '../../src/lib/server/db/client';
 import { addEntry } from '../../src/lib/server/tickets/entries';
 import { countTickets, listTickets } from '../../src/lib/server/tickets/list';
 import { callerAs, makeUser } from '../helpers/factories';
@@ -8,6 +9,22 @@ import { errorShape, expectCode } from '../helpers/trpc';
 
 /** A word no other test uses, so searches and tag filters see only this test's tickets. */
 const marker = () => `m${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+
+/** An SLA policy that matches no ticket by itself: tests set the SLA columns they need. */
+async function slaPolicy() {
+	const calendar = await db().businessCalendar.create({
+		data: { name: `24×7 ${randomUUID()}`, timeZone: 'UTC', alwaysOpen: true }
+	});
+	const targets = { firstResponse: 60, resolution: 480 };
+	return db().slaPolicy.create({
+		data: {
+			name: `Policy ${randomUUID()}`,
+			calendarId: calendar.id,
+			conditions: { groupIds: [randomUUID()] },
+			targets: { CRITICAL: targets, HIGH: targets, MEDIUM: targets, LOW: targets }
+		}
+	});
+}
 
 describe('listTickets', () => {
 	it('shows each role only what it may see', async () => {
@@ -78,7 +95,7 @@ describe('listTickets', () => {
 			made.push(await makeTicket(admin, { tags: [tag], priority }));
 		}
 		const scope = await scopeOf(admin);
-		for (const sort of ['updated', 'created', 'priority', 'number'] as const) {
+		for (const sort of ['updated', 'created', 'priority', 'number', 'sla'] as const) {
 			for (const dir of ['asc', 'desc'] as const) {
 				const seen: string[] = [];
 				let cursor: string | undefined;
@@ -96,6 +113,89 @@ describe('listTickets', () => {
 			'HIGH',
 			'HIGH'
 		]);
+	});
+
+	it('sorts by SLA due: running clocks by next due, then paused, then no due; cursors round-trip', async () => {
+		const admin = await makeUser({ role: 'ADMIN' });
+		const tag = marker();
+		const policy = await slaPolicy();
+		const now = Date.now();
+		const min = (n: number) => new Date(now + n * 60_000);
+		type Sla = {
+			status?: 'NEW' | 'OPEN' | 'PENDING' | 'ON_HOLD' | 'RESOLVED';
+			policy?: boolean;
+			answered?: boolean;
+			fr: Date | null;
+			res: Date | null;
+		};
+		// Made in an order that matches no other sort, with the SLA columns set as they would be.
+		const make = async ({ status = 'OPEN', policy: has = true, answered, fr, res }: Sla) => {
+			const t = await makeTicket(admin, { tags: [tag] });
+			await db().ticket.update({
+				where: { id: t.id },
+				data: {
+					status,
+					slaPolicyId: has ? policy.id : null,
+					firstResponseAt: answered ? min(-60) : null,
+					firstResponseDueAt: fr,
+					resolutionDueAt: res
+				}
+			});
+			return t.id;
+		};
+		const pausedLater = await make({ status: 'PENDING', fr: min(5), res: min(300) });
+		const noPolicy = await make({ policy: false, fr: null, res: null });
+		const answered = await make({ answered: true, fr: min(10), res: min(120) });
+		const soon = await make({ status: 'NEW', fr: min(30), res: min(300) });
+		const resolved = await make({ status: 'RESOLVED', fr: min(1), res: min(2) });
+		const overdue = await make({ fr: min(-20), res: min(240) });
+		const pausedSooner = await make({
+			status: 'ON_HOLD',
+			answered: true,
+			fr: min(-5),
+			res: min(1)
+		});
+		const resolutionFirst = await make({ fr: min(180), res: min(60) });
+
+		const expected = [
+			overdue, // first response 20 min overdue
+			soon, // first response in 30 min
+			resolutionFirst, // resolution (in 60 min) comes before its first response
+			answered, // first response given: resolution in 2 h
+			pausedSooner, // paused tickets after every running clock…
+			pausedLater,
+			...[noPolicy, resolved].sort() // …and tickets without a due last (by id)
+		];
+		const scope = await scopeOf(admin);
+		const walk = async (dir: 'asc' | 'desc', limit: number) => {
+			const seen: string[] = [];
+			let cursor: string | undefined;
+			do {
+				const page = await listTickets(scope, { tags: [tag], sort: 'sla', dir, limit, cursor });
+				seen.push(...page.items.map((t) => t.id));
+				cursor = page.nextCursor ?? undefined;
+			} while (cursor);
+			return seen;
+		};
+		expect(await walk('asc', 50)).toEqual(expected);
+		for (const limit of [1, 2, 3])
+			expect(await walk('asc', limit), `limit ${limit}`).toEqual(expected);
+		expect(await walk('desc', 3)).toEqual([...expected].reverse());
+
+		// The same order through tRPC, and a tampered SLA cursor is refused.
+		const first = await callerAs(admin).tickets.list({
+			tags: [tag],
+			sort: 'sla',
+			dir: 'asc',
+			limit: 4
+		});
+		expect(first.items.map((t) => t.id)).toEqual(expected.slice(0, 4));
+		const [bucket, due, id] = JSON.parse(
+			Buffer.from(first.nextCursor!, 'base64url').toString('utf8')
+		) as [number, string, string];
+		expect([bucket, due, id]).toEqual([0, min(120).toISOString(), answered]);
+		const forged = Buffer.from(JSON.stringify([7, due, id])).toString('base64url');
+		await expectCode(callerAs(admin).tickets.list({ sort: 'sla', cursor: forged }), 'BAD_REQUEST');
 	});
 
 	it('search pages are the same whether the matches fill the first window or not', async () => {
@@ -163,7 +263,6 @@ describe('listTickets', () => {
 		const tag = marker();
 		const target = await makeTicket(admin, { tags: [tag] });
 		const merged = await makeTicket(admin, { tags: [tag] });
-		const { db } = await import('../../src/lib/server/db/client');
 		await db().ticket.update({ where: { id: merged.id }, data: { mergedIntoId: target.id } });
 		const scope = await scopeOf(admin);
 		expect((await listTickets(scope, { tags: [tag] })).items.map((t) => t.id)).toEqual([target.id]);

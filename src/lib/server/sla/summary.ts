@@ -35,7 +35,8 @@ export function slaSummary(t: SlaRowFields, now = new Date()): SlaSummary | null
 	);
 	if (!state) return null;
 	return {
-		policy: t.slaPolicy,
+		// Only id and name: callers may hold more of the policy (its targets) than answers show.
+		policy: { id: t.slaPolicy.id, name: t.slaPolicy.name },
 		firstResponseDueAt: t.firstResponseDueAt,
 		resolutionDueAt: t.resolutionDueAt,
 		atRiskAt: t.slaAtRiskAt,

@@ -1,13 +1,9 @@
 import { db } from '../db/client';
 import { AppError } from '../errors';
 import { Prisma } from '../db/generated/client';
-import {
-	SLA_STATES,
-	ticketListSchema,
-	type TicketListFilters,
-	type TicketListInput
-} from './schemas';
+import { ticketListSchema, type TicketListFilters, type TicketListInput } from './schemas';
 import type { Scope } from './access';
+import { SLA_DUE_BUCKETS, SLA_DUE_SORT, SLA_SQL } from './list-sla';
 
 /**
  * The agent list: filters, sorting and keyset pagination in one SQL query over indexes shaped
@@ -61,7 +57,8 @@ const SORT_COLUMNS = {
 	updated: [sql`t."updatedAt"`],
 	created: [sql`t."createdAt"`],
 	number: [sql`t.number`],
-	priority: [sql`t.priority`, sql`t."updatedAt"`]
+	priority: [sql`t.priority`, sql`t."updatedAt"`],
+	sla: SLA_DUE_SORT
 } as const;
 
 type CursorValue = string | number;
@@ -87,6 +84,10 @@ function decodeCursor(cursor: string, sort: TicketListFilters['sort']): Prisma.S
 	const head = values.slice(0, -1).map((v, i) => {
 		if (sort === 'number') {
 			if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) >= 2 ** 31) throw bad();
+			return sql`${v}::int`;
+		}
+		if (sort === 'sla' && i === 0) {
+			if (!SLA_DUE_BUCKETS.includes(v as 0)) throw bad();
 			return sql`${v}::int`;
 		}
 		if (sort === 'priority' && i === 0) {
@@ -131,19 +132,6 @@ async function searchSql(q: string): Promise<Prisma.Sql | null> {
 		? sql`(t.search @@ (${query}) OR t.number = ${Number(num[1])}::int)`
 		: sql`t.search @@ (${query})`;
 }
-
-/** SLA states as SQL over alias t, mirroring sla/timers.ts slaState. */
-const frBreached = sql`(t."firstResponseDueAt" < COALESCE(t."firstResponseAt", now()))`;
-const resBreached = sql`((t.status IN ('NEW', 'OPEN') AND t."resolutionDueAt" < now()) OR (t.status IN ('RESOLVED', 'CLOSED') AND t."resolvedAt" > t."resolutionDueAt"))`;
-const breached = sql`(t."slaPolicyId" IS NOT NULL AND (${frBreached} OR ${resBreached}))`;
-const running = sql`t."slaPolicyId" IS NOT NULL AND t.status IN ('NEW', 'OPEN') AND NOT ${breached}`;
-const SLA_SQL: Record<(typeof SLA_STATES)[number], Prisma.Sql> = {
-	breached,
-	at_risk: sql`(${running} AND t."slaAtRiskAt" <= now())`,
-	on_track: sql`(${running} AND (t."slaAtRiskAt" IS NULL OR t."slaAtRiskAt" > now()))`,
-	paused: sql`(t."slaPolicyId" IS NOT NULL AND t.status IN ('PENDING', 'ON_HOLD') AND NOT ${breached})`,
-	met: sql`(t."slaPolicyId" IS NOT NULL AND t.status IN ('RESOLVED', 'CLOSED') AND NOT ${breached})`
-};
 
 /** The list's conditions: `base` from the filters and scope, `search` from the query text. */
 async function whereSql(

@@ -175,7 +175,11 @@ export const restListQuerySchema = z.strictObject({
 	sort: z
 		.enum(SORTS, { error: `Sort by ${SORTS.join(', ')}.` })
 		.default('updated')
-		.describe('What to sort by.'),
+		.describe(
+			'What to sort by. `sla`: SLA due — running clocks by their next due instant (first ' +
+				'response while outstanding, else resolution), then paused tickets, then tickets ' +
+				'without a due (no policy, resolved or closed).'
+		),
 	order: z
 		.enum(['asc', 'desc'], { error: 'Order is asc or desc.' })
 		.default('desc')

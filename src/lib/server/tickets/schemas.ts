@@ -116,7 +116,8 @@ export type EntryCreateInput = z.input<typeof entryCreateSchema>;
 const idList = z.array(z.uuid()).max(50);
 const dateish = z.coerce.date({ error: 'Enter a valid date.' });
 
-export const SORTS = ['updated', 'created', 'priority', 'number'] as const;
+/** `sla`: SLA due, the next due instant of a running clock first (see list-sla.ts). */
+export const SORTS = ['updated', 'created', 'priority', 'number', 'sla'] as const;
 
 export const SLA_STATES = ['on_track', 'at_risk', 'breached', 'paused', 'met'] as const;
 

@@ -28,11 +28,15 @@ export const ticketSelect = {
 	requester: { select: { id: true, name: true, email: true, role: true } },
 	assignee: person,
 	group: { select: { id: true, name: true } },
-	slaPolicy: { select: { id: true, name: true } },
+	// Targets and elapsed minutes: the ticket page shows the time left while the clock is paused
+	// ($lib/sla slaPausedLeft). REST answers pick their fields (rest-json.ts), so they stay as they are.
+	slaPolicy: { select: { id: true, name: true, targets: true } },
 	firstResponseDueAt: true,
 	resolutionDueAt: true,
 	slaAtRiskAt: true,
-	slaPausedAt: true
+	slaPausedAt: true,
+	firstResponseElapsedMin: true,
+	resolutionElapsedMin: true
 } satisfies Prisma.TicketSelect;
 
 export type TicketRow = Prisma.TicketGetPayload<{ select: typeof ticketSelect }>;

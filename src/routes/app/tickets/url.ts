@@ -11,7 +11,7 @@ export const PRIORITY_VALUES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export const SOURCE_VALUES = ['PORTAL', 'FORM', 'EMAIL', 'API', 'CHAT', 'AGENT'] as const;
 /** Rows per page (first page server-rendered, then "Load more"). */
 export const PAGE_SIZE = 50;
-export const SORT_VALUES = ['updated', 'created', 'priority', 'number'] as const;
+export const SORT_VALUES = ['updated', 'created', 'priority', 'number', 'sla'] as const;
 
 export type Status = (typeof STATUS_VALUES)[number];
 export type Priority = (typeof PRIORITY_VALUES)[number];
