@@ -9,6 +9,7 @@ import ScrollText from '@lucide/svelte/icons/scroll-text';
 import Settings from '@lucide/svelte/icons/settings';
 import Ticket from '@lucide/svelte/icons/ticket';
 import Timer from '@lucide/svelte/icons/timer';
+import Workflow from '@lucide/svelte/icons/workflow';
 import UserCog from '@lucide/svelte/icons/user-cog';
 import Users from '@lucide/svelte/icons/users';
 import { can, type Permission, type RoleName } from './permissions';
@@ -46,6 +47,12 @@ const STAFF_NAV: NavItem[] = [
 		permission: 'ticketConfig.manage'
 	},
 	{ href: '/app/admin/sla', label: 'SLA policies', icon: Timer, permission: 'sla.manage' },
+	{
+		href: '/app/admin/automation',
+		label: 'Automation',
+		icon: Workflow,
+		permission: 'automation.manage'
+	},
 	{ href: '/app/admin/audit', label: 'Audit log', icon: ScrollText, permission: 'audit.read' },
 	{ href: '/app/admin/settings', label: 'Settings', icon: Settings, permission: 'settings.manage' },
 	{ href: '/developers/api', label: 'API docs', icon: BookOpenText, permission: 'apiKey.manageOwn' }

@@ -41,6 +41,7 @@ export const PERMISSIONS = [
 	'ticket.delete',
 	'ticketConfig.manage',
 	'sla.manage',
+	'automation.manage',
 	'cannedResponse.manageShared',
 	'view.manageShared'
 ] as const;
@@ -69,7 +70,8 @@ export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
 		...MANAGING,
 		'group.manage',
 		'system.health',
-		'sla.manage'
+		'sla.manage',
+		'automation.manage'
 	]),
 	AGENT: new Set<Permission>(STAFF),
 	END_USER: new Set<Permission>([...SELF, ...REQUESTING, 'portal.use']),

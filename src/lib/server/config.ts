@@ -5,6 +5,11 @@ import { resolve } from 'node:path';
  * configures lives in the Setting table. Read on each call so tests and the CLI can set env.
  */
 export const config = {
+	/** Where people reach the app (links in webhooks and mail): ORIGIN, else localhost:PORT. */
+	get origin(): string {
+		const port = Number(process.env.PORT ?? 3000);
+		return (process.env.ORIGIN ?? `http://localhost:${port}`).replace(/\/+$/, '');
+	},
 	get port(): number {
 		return Number(process.env.PORT ?? 3000);
 	},

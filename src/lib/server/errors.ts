@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 /** Typed domain errors, mapped once to tRPC codes and HTTP statuses. */
 export type AppErrorCode =
 	| 'BAD_REQUEST'
@@ -39,3 +40,18 @@ export const forbidden = (what = 'You do not have permission to do that.') =>
 	new AppError('FORBIDDEN', what);
 export const fieldError = (field: string, message: string) =>
 	new AppError('BAD_REQUEST', message, { [field]: [message] });
+
+/** Parses `input`, or throws BAD_REQUEST with the issues keyed by dotted path ('actions.2.url'). */
+export function parseFields<S extends z.ZodType>(schema: S, input: unknown, what: string) {
+	const parsed = schema.safeParse(input);
+	if (parsed.success) return parsed.data as z.output<S>;
+	const fields: FieldErrors = {};
+	for (const issue of parsed.error.issues) {
+		(fields[issue.path.map(String).join('.') || '_form'] ??= []).push(issue.message);
+	}
+	throw new AppError(
+		'BAD_REQUEST',
+		`The ${what} is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields.'}`,
+		fields
+	);
+}

@@ -12,6 +12,7 @@ export const ROUTE_GUARDS: { prefix: string; permission: Permission | 'authentic
 	{ prefix: '/app/admin/canned-responses', permission: 'ticket.note' },
 	{ prefix: '/app/admin/ticket-fields', permission: 'ticketConfig.manage' },
 	{ prefix: '/app/admin/sla', permission: 'sla.manage' },
+	{ prefix: '/app/admin/automation', permission: 'automation.manage' },
 	{ prefix: '/app/admin', permission: 'settings.manage' },
 	{ prefix: '/app/teams', permission: 'group.read' },
 	{ prefix: '/app', permission: 'staff.use' },

@@ -1,3 +1,5 @@
+import { runTimeRules } from '../automation/time';
+import { runWebhookDeliveries, WEBHOOK_JOB } from '../automation/webhooks';
 import { runSlaCheck } from '../sla/checker';
 import { deleteStaleUploads } from '../tickets/attachments';
 import { defineJob, type AnyJob } from './index';
@@ -13,6 +15,24 @@ export const JOBS: readonly AnyJob[] = [
 		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
 		async run() {
 			await runSlaCheck();
+		}
+	}),
+	defineJob({
+		name: 'automation.time',
+		cron: '* * * * *',
+		// Tickets are locked SKIP LOCKED and each look is recorded: an overlapping pass shares work.
+		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
+		async run() {
+			await runTimeRules();
+		}
+	}),
+	defineJob({
+		name: WEBHOOK_JOB,
+		// Nudged after every commit that queued a delivery; the tick picks up retries coming due.
+		cron: '* * * * *',
+		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
+		async run() {
+			await runWebhookDeliveries();
 		}
 	}),
 	defineJob({

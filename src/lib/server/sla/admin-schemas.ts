@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AppError, type FieldErrors } from '../errors';
 
 /**
  * Input schemas of the SLA admin (calendars, policies, escalation levels). Routers take loose
@@ -130,20 +129,7 @@ export const previewSchema = z.object({
 	conditions: conditionsSchema
 });
 
-/** Parses `input`, or throws BAD_REQUEST with the issues keyed by dotted path. */
-export function parseFields<S extends z.ZodType>(schema: S, input: unknown, what: string) {
-	const parsed = schema.safeParse(input);
-	if (parsed.success) return parsed.data as z.output<S>;
-	const fields: FieldErrors = {};
-	for (const issue of parsed.error.issues) {
-		(fields[issue.path.map(String).join('.') || '_form'] ??= []).push(issue.message);
-	}
-	throw new AppError(
-		'BAD_REQUEST',
-		`The ${what} is not valid: ${parsed.error.issues[0]?.message ?? 'check the fields.'}`,
-		fields
-	);
-}
+export { parseFields } from '../errors';
 
 /** What routers accept: an object, checked field by field in the domain. */
 export const draftInput = z.record(z.string(), z.unknown());

@@ -1,3 +1,4 @@
+import { afterRules, loadRules, runRules } from '../automation/engine';
 import { can } from '$lib/permissions';
 import { db } from '../db/client';
 import { AppError } from '../errors';
@@ -179,6 +180,9 @@ export async function createTicket(
 					});
 				}
 			}
+			// Rules are read before the number is taken (the counter stays locked from then on);
+			// they run after it, so templates and webhook bodies carry the real number.
+			const rules = await loadRules(tx, 'CREATED');
 			// Last, one statement: the gap-free number. The counter row stays locked until commit
 			// (so a rolled-back ticket gives its number back); the audit row records the number.
 			const [row] = await tx.$queryRaw<{ number: number }[]>`
@@ -194,7 +198,10 @@ export async function createTicket(
 				FROM t
 				RETURNING (data->>'number')::int AS number`;
 			if (!row) throw new Error('The ticket counter row is missing.');
-			return { id };
+			const automation = rules.length
+				? await runRules(tx, id, 'CREATED', { actorId: viewer?.id ?? null }, rules)
+				: null;
+			return { id, automation };
 		});
 
 		const full = await db().ticket.findUniqueOrThrow({
@@ -206,6 +213,8 @@ export async function createTicket(
 			{ id: ticket.id, number: ticket.number, groupId, assigneeId, requesterId },
 			viewer?.id ?? null
 		);
+		// The announcement above already shows what rules changed.
+		await afterRules(created.automation, { announce: false });
 		if (assigneeId && assigneeId !== viewer?.id) {
 			await notify(assigneeId, {
 				type: 'ticket.assigned',

@@ -1,4 +1,5 @@
 import { STAFF_ROLES } from '$lib/permissions';
+import { afterRules, runRules } from '../automation/engine';
 import { db } from '../db/client';
 import { AppError, forbidden, notFound } from '../errors';
 import { notify } from '../identity/notifications';
@@ -146,7 +147,16 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 			];
 			await applySla(tx, ticket.id, why.join(', '));
 		}
-		return { ...row, statusChanged };
+		const automation = await runRules(tx, ticket.id, 'REPLIED', {
+			actorId: authorId,
+			reply: {
+				body: input.body,
+				author: byStaff ? 'agent' : 'requester',
+				kind: input.kind === 'NOTE' ? 'internal' : 'public'
+			},
+			...(statusChanged ? { changes: { status: { from: ticket.status, to: status } } } : {})
+		});
+		return { ...row, statusChanged, automation };
 	});
 
 	const facts = {
@@ -159,6 +169,7 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 	await publishEntry(facts, authorId, entry.id, input.kind);
 	if (entry.statusChanged) await publishUpdated(facts, authorId, ['status']);
 	await notifyAbout(ticket, authorId, input.kind, entry.mentions, input.body);
+	await afterRules(entry.automation);
 	return { id: entry.id, kind: entry.kind, createdAt: entry.createdAt, status };
 }
 

@@ -1,3 +1,4 @@
+import { afterRules, runRules } from '../automation/engine';
 import { db } from '../db/client';
 import { AppError, forbidden, notFound } from '../errors';
 import { notify } from '../identity/notifications';
@@ -91,6 +92,27 @@ async function checkRefs(tx: Tx, patch: Partial<Record<Field, unknown>>) {
 		await requireUser(tx, patch.requesterId, 'requesterId');
 }
 
+/** The changes as rule conditions name them ('group', 'custom.<key>'). */
+function changesOf(
+	current: Record<Field, unknown>,
+	patch: Partial<Record<Field, unknown>>
+): Record<string, { from: unknown; to: unknown }> {
+	const out: Record<string, { from: unknown; to: unknown }> = {};
+	for (const f of Object.keys(patch) as Field[]) {
+		if (f !== 'customFields') {
+			out[historyName(f)] = { from: current[f], to: patch[f] };
+			continue;
+		}
+		const before = (current.customFields ?? {}) as Record<string, unknown>;
+		const after = (patch.customFields ?? {}) as Record<string, unknown>;
+		for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+			if (stringify(before[key]) !== stringify(after[key]))
+				out[`custom.${key}`] = { from: before[key] ?? null, to: after[key] ?? null };
+		}
+	}
+	return out;
+}
+
 /**
  * Changes a ticket's properties (staff). Optimistic concurrency: the update names the version it
  * read and applies only if nobody saved in between; otherwise CONFLICT and nothing is written.
@@ -179,19 +201,26 @@ export async function updateTicket(scope: Scope, raw: TicketUpdateInput): Promis
 				(f) => `${historyName(f)} ${stringify(current[f]) ?? '—'} → ${stringify(patch[f]) ?? '—'}`
 			);
 		if (slaWhy.length) await applySla(tx, current.id, slaWhy.join(', '));
-		return tx.ticket.findUniqueOrThrow({
+		const automation = await runRules(tx, current.id, 'UPDATED', {
+			actorId: scope.viewer.id,
+			changes: changesOf(current, patch)
+		});
+		const row = await tx.ticket.findUniqueOrThrow({
 			where: { id: current.id },
 			select: { ...ticketSelect, groupId: true, assigneeId: true, requesterId: true }
 		});
+		return { row, automation };
 	});
 	if (!result) throw await conflict(current.id);
 
-	const { groupId, assigneeId, requesterId, ...ticket } = result;
+	const { groupId, assigneeId, requesterId, ...ticket } = result.row;
+	const ruleFields = [...(result.automation?.fx.changed.keys() ?? [])];
 	await publishUpdated(
 		{ id: ticket.id, number: ticket.number, groupId, assigneeId, requesterId },
 		scope.viewer.id,
-		Object.keys(patch).map((f) => historyName(f as Field))
+		[...new Set([...Object.keys(patch), ...ruleFields].map((f) => historyName(f as Field)))]
 	);
+	await afterRules(result.automation, { announce: false });
 	// Tell the previous audience too when the ticket moved out of it (lists drop the row).
 	if (patch.groupId !== undefined || patch.assigneeId !== undefined) {
 		if (current.groupId !== groupId || current.assigneeId !== assigneeId) {
@@ -208,7 +237,13 @@ export async function updateTicket(scope: Scope, raw: TicketUpdateInput): Promis
 			);
 		}
 	}
-	if (assigneeId && patch.assigneeId !== undefined && assigneeId !== scope.viewer.id) {
+	const newAssignee = patch.assigneeId !== undefined || ruleFields.includes('assigneeId');
+	if (
+		assigneeId &&
+		newAssignee &&
+		assigneeId !== current.assigneeId &&
+		assigneeId !== scope.viewer.id
+	) {
 		await notify(assigneeId, {
 			type: 'ticket.assigned',
 			title: `#${ticket.number} was assigned to you`,

@@ -10,6 +10,7 @@ import { portalRouter } from './routers/portal';
 import { savedViewsRouter } from './routers/savedViews';
 import { settingsRouter } from './routers/settings';
 import { slaRouter } from './routers/sla';
+import { automationRouter } from './routers/automation';
 import { ticketBulkRouter } from './routers/ticketBulk';
 import { ticketConfigRouter } from './routers/ticketConfig';
 import { ticketRelationsRouter } from './routers/ticketRelations';
@@ -34,7 +35,8 @@ export const appRouter = router({
 	cannedResponses: cannedResponsesRouter,
 	portal: portalRouter,
 	settings: settingsRouter,
-	sla: slaRouter
+	sla: slaRouter,
+	automation: automationRouter
 });
 
 export type AppRouter = typeof appRouter;
