@@ -156,7 +156,7 @@ async function attempt(
 			const e = err as Error & { cause?: { code?: string; message?: string } };
 			error =
 				e.name === 'TimeoutError'
-					? `No answer within ${Math.round(timeoutMs / 1000)} s`
+					? `No answer within ${+(timeoutMs / 1000).toFixed(1)} s`
 					: (e.cause?.code ?? e.cause?.message ?? e.message);
 		}
 	}
