@@ -191,3 +191,28 @@ describe('automation admin', () => {
 		await expectCode(api.redeliver({ id: '00000000-0000-4000-8000-000000000000' }), 'NOT_FOUND');
 	});
 });
+
+describe('demo automation', () => {
+	it('every demo rule is a valid rule the editor can open and save unchanged', async () => {
+		const { seedDemoAutomation } = await import('../../src/lib/server/db/seed-automation');
+		const { ruleDraftSchema } = await import('../../src/lib/server/automation/schemas');
+		const { api, user } = await manager();
+		await makeGroup({ name: 'Network' }).catch(() => undefined);
+		await db().$transaction((tx) => seedDemoAutomation(tx, user.id));
+		const rules = await api.list();
+		expect(rules.map((r) => r.trigger)).toEqual([
+			'CREATED',
+			'CREATED',
+			'REPLIED',
+			'TIME',
+			'TIME',
+			'TIME'
+		]);
+		for (const r of rules) {
+			const { rule } = await api.get({ id: r.id });
+			const draft = { ...rule, conditions: rule.conditions, actions: rule.actions };
+			expect(ruleDraftSchema.safeParse(draft).error?.issues ?? []).toEqual([]);
+			await api.update({ id: r.id, draft });
+		}
+	});
+});

@@ -95,7 +95,7 @@ describe('two app instances', () => {
 					}
 				}
 			});
-			const late = [];
+			const late: { id: string }[] = [];
 			for (let i = 0; i < N; i++) late.push(await makeTicket(agent, { groupId: team.id }));
 			// Ten hours on the clock: past the 8 h resolution target, due for a check now.
 			await db().$executeRaw`
@@ -114,7 +114,7 @@ describe('two app instances', () => {
 				},
 				actions: [{ type: 'set', field: 'status', value: 'CLOSED' }]
 			});
-			const resolved = [];
+			const resolved: { id: string }[] = [];
 			for (let i = 0; i < N; i++) resolved.push(await makeTicket(agent, { status: 'RESOLVED' }));
 			await db().ticket.updateMany({
 				where: { id: { in: resolved.map((t) => t.id) } },

@@ -3,6 +3,7 @@ import { hashPassword } from '../identity/passwords';
 import type { Role } from './client';
 import { seedDemoTickets } from './seed-tickets';
 import { seedTicketConfig } from '../tickets/config-seed';
+import { seedDemoAutomation } from './seed-automation';
 import { seedDemoSla } from './seed-sla';
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -126,6 +127,7 @@ export async function seedDemo(): Promise<boolean> {
 		await seedTicketConfig(tx);
 		await seedDemoTickets(tx, id);
 		await seedDemoSla(tx);
+		await seedDemoAutomation(tx, id('manager@demo.test'));
 		await tx.notification.create({
 			data: {
 				userId: id('agent@demo.test'),
