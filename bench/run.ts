@@ -112,13 +112,15 @@ async function main() {
 	if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** BENCH_ONLY=users | tickets | sla runs one suite (bench/tickets.ts, bench/sla.ts). */
+/** BENCH_ONLY=users | tickets | sla | automation runs one suite (bench/tickets.ts, bench/sla.ts, bench/automation.ts). */
 async function all() {
 	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'users') await main();
 	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'tickets')
 		await (await import('./tickets')).runTicketsBench();
 	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'sla')
 		await (await import('./sla')).runSlaBench();
+	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'automation')
+		await (await import('./automation')).runAutomationBench();
 }
 
 all().then(

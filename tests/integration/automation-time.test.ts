@@ -72,6 +72,12 @@ describe('time rules', () => {
 				via: 'rule: Close tickets resolved for 7 days'
 			})
 		]);
+		// An agent saving over the rule's change is told who changed the ticket.
+		await expect(
+			updateTicket(await scopeOf(agent), { ticket: old.id, version: old.version, priority: 'LOW' })
+		).rejects.toThrow(
+			/changed by the automation rule "Close tickets resolved for 7 days" just now/
+		);
 		// A second pass finds nothing new to do.
 		expect((await runTimeRules()).acted).toBe(0);
 		expect(await runsOf(rule.id)).toHaveLength(1);

@@ -67,7 +67,7 @@ interface Row {
 	requesterId: string;
 	subject: string;
 	description: string;
-	tags: string[];
+	tags: string[] | null;
 	customFields: Record<string, unknown> | null;
 	requesterEmail: string | null;
 	requesterName: string;
@@ -88,5 +88,5 @@ export async function loadWorkingTicket(tx: Tx, ticketId: string): Promise<Worki
 		LEFT JOIN "Group" g ON g.id = t."groupId"
 		WHERE t.id = ${ticketId}::uuid`;
 	if (!row) return null;
-	return { ...row, customFields: row.customFields ?? {} };
+	return { ...row, tags: row.tags ?? [], customFields: row.customFields ?? {} };
 }

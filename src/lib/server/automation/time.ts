@@ -67,7 +67,8 @@ function statusFilter(rule: LoadedRule): Prisma.Sql {
 	if (rule.conditions.match !== 'all') return Prisma.empty;
 	const c = rule.conditions.conditions.find((x) => x.field === 'status' && x.op === 'in');
 	if (!c || !Array.isArray(c.value)) return Prisma.empty;
-	return Prisma.sql`AND t.status::text = ANY(${c.value as string[]}::text[])`;
+	// Compared as the enum (not as text) so the (status, statusChangedAt) index applies.
+	return Prisma.sql`AND t.status = ANY(${c.value as string[]}::"TicketStatus"[])`;
 }
 
 async function runTimeRule(rule: TimeRule, now: Date) {

@@ -54,10 +54,15 @@ async function conflict(ticketId: string): Promise<AppError> {
 	const last = await db().ticketEvent.findFirst({
 		where: { ticketId, field: { not: 'sla' } },
 		orderBy: { id: 'desc' },
-		select: { createdAt: true, field: true, actor: { select: { name: true } } }
+		select: { createdAt: true, field: true, via: true, actor: { select: { name: true } } }
 	});
 	const who =
-		last?.actor?.name ?? (last?.field === 'escalation' ? 'an SLA escalation' : 'someone else');
+		last?.actor?.name ??
+		(last?.via?.startsWith('rule: ')
+			? `the automation rule "${last.via.slice(6)}"`
+			: last?.field === 'escalation'
+				? 'an SLA escalation'
+				: 'someone else');
 	const secs = last ? Math.max(0, Math.round((Date.now() - last.createdAt.getTime()) / 1000)) : 0;
 	const when = secs < 60 ? 'just now' : `${Math.round(secs / 60)} min ago`;
 	return new AppError(
