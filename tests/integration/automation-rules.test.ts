@@ -278,6 +278,41 @@ describe('event rules', () => {
 		expect(run!.summary).toContain('assignAgent skipped: the agent is inactive');
 	});
 
+	it('assign to a group without its method keeps the assignee only if they belong to it', async () => {
+		const member = await makeUser({ role: 'AGENT' });
+		const outsider = await makeUser({ role: 'AGENT' });
+		const team = await makeTeam([member]);
+		const actions: object[] = [
+			{ type: 'assignGroup', groupId: team.id, autoAssign: false },
+			{ type: 'set', field: 'priority', value: 'HIGH' }
+		];
+		const rule = await makeRule({
+			trigger: 'UPDATED',
+			conditions: {
+				match: 'all',
+				conditions: [{ field: 'tags', op: 'includesAny', value: ['move'] }]
+			},
+			actions
+		});
+		// A stored action the editor would refuse (written before a rule change, or by hand).
+		actions[1] = { type: 'set', field: 'priority', value: null };
+		await db().automationRule.update({ where: { id: rule.id }, data: { actions } as never });
+		const scope = await scopeOf(member);
+		const kept = await makeTicket(member, { assigneeId: member.id });
+		const a = await updateTicket(scope, { ticket: kept.id, tags: ['move'] });
+		expect(a.group?.id).toBe(team.id);
+		expect(a.assignee?.id).toBe(member.id);
+		const dropped = await makeTicket(member, { assigneeId: outsider.id });
+		const b = await updateTicket(scope, { ticket: dropped.id, tags: ['move'] });
+		expect(b.group?.id).toBe(team.id);
+		expect(b.assignee).toBeNull();
+		// "No priority" cannot be: that action is skipped and logged, the rest stands.
+		expect(b.priority).toBe('MEDIUM');
+		const run = await db().automationRun.findFirstOrThrow({ where: { ticketId: dropped.id } });
+		expect(run.outcome).toBe('failed');
+		expect(run.summary).toContain('a ticket always has a priority');
+	});
+
 	it('time-of-day conditions follow the window’s time zone', async () => {
 		const { inWindow } = await import('../../src/lib/server/automation/conditions');
 		const window = { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00', timeZone: 'Europe/Berlin' };

@@ -96,6 +96,8 @@ export async function applyAction(
 		case 'set': {
 			if ((action.field === 'type' || action.field === 'category') && action.value)
 				await requireExisting(tx, action.field, action.value);
+			if ((action.field === 'status' || action.field === 'priority') && !action.value)
+				throw new ActionSkipped(`a ticket always has a ${action.field}`);
 			return change(work, fx, rule, COLUMN[action.field] as 'status', action.value, now);
 		}
 		case 'setCustomField': {
@@ -122,23 +124,23 @@ export async function applyAction(
 		case 'assignGroup': {
 			await requireExisting(tx, 'group', action.groupId);
 			const done = [change(work, fx, rule, 'groupId', action.groupId, now)];
-			let assignee: string | null = work.assigneeId;
-			if (action.autoAssign) {
-				assignee = (await pickAssignee(tx, action.groupId)) ?? null;
-			} else if (assignee) {
+			// By the group's method when asked (and it has one); otherwise the assignee stays only
+			// if they belong to the new group.
+			const picked = action.autoAssign ? await pickAssignee(tx, action.groupId) : null;
+			let assignee = picked ?? work.assigneeId;
+			if (!picked && assignee) {
 				const member = await tx.groupMember.findUnique({
 					where: { groupId_userId: { groupId: action.groupId, userId: assignee } },
 					select: { userId: true }
 				});
 				if (!member) assignee = null;
 			}
-			if (action.autoAssign ? assignee !== null : true)
-				done.push(change(work, fx, rule, 'assigneeId', assignee, now));
-			const manager = await tx.group.findUnique({
+			done.push(change(work, fx, rule, 'assigneeId', assignee, now));
+			const group = await tx.group.findUnique({
 				where: { id: action.groupId },
 				select: { managerId: true }
 			});
-			work.managerId = manager?.managerId ?? null;
+			work.managerId = group?.managerId ?? null;
 			return done.filter(Boolean).join(', ') || null;
 		}
 		case 'addTags':

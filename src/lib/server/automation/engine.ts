@@ -3,7 +3,7 @@ import { db } from '../db/client';
 import { notify } from '../identity/notifications';
 import { runningJobs } from '../jobs';
 import { log } from '../log';
-import { applySla } from '../sla/apply';
+import { applySla, type LoadedPolicy } from '../sla/apply';
 import { publishEntry, publishUpdated } from '../tickets/live';
 import { statusTimestamps } from '../tickets/update';
 import type { TicketStatusName } from '../tickets/schemas';
@@ -70,7 +70,9 @@ export async function runRules(
 	ticketId: string,
 	trigger: Trigger,
 	event: Omit<RuleEvent, 'now'> & { now?: Date; actorId?: string | null },
-	rules?: LoadedRule[]
+	rules?: LoadedRule[],
+	/** SLA policies already loaded (time-rule passes load them once). */
+	policies?: LoadedPolicy[]
 ): Promise<RunOutcome | null> {
 	const list = rules ?? (await loadRules(tx, trigger));
 	if (!list.length) return null;
@@ -82,12 +84,16 @@ export async function runRules(
 	const fx = emptyEffects();
 	const matching = list.filter((r) => matches(r.conditions, work, ev));
 	if (!matching.length) return null;
-	const recent = await recentRuns(
-		tx,
-		ticketId,
-		matching.map((r) => r.id),
-		now
-	);
+	// A new ticket has no runs yet, and time rules act once per status period anyway.
+	const recent =
+		trigger === 'UPDATED' || trigger === 'REPLIED'
+			? await recentRuns(
+					tx,
+					ticketId,
+					matching.map((r) => r.id),
+					now
+				)
+			: new Map<string, number>();
 
 	for (const rule of list) {
 		// Later rules see earlier rules' changes: evaluate again against the working copy.
@@ -111,7 +117,7 @@ export async function runRules(
 		fx.runs.push(run(rule, ticketId, trigger, failed.length ? 'failed' : 'done', summary, now));
 		if (rule.stopProcessing) break;
 	}
-	await write(tx, work, before, fx, trigger, ev);
+	await write(tx, work, before, fx, trigger, ev, policies);
 	return { work, before, fx, actorId: event.actorId ?? null };
 }
 
@@ -146,7 +152,8 @@ async function write(
 	before: WorkingTicket,
 	fx: RunEffects,
 	trigger: Trigger,
-	ev: RuleEvent
+	ev: RuleEvent,
+	policies?: LoadedPolicy[]
 ) {
 	const now = ev.now;
 	if (fx.changed.size || fx.entries.length) {
@@ -168,7 +175,7 @@ async function write(
 	const slaWhy = [...fx.changed.keys()]
 		.filter((c) => SLA_COLUMNS.includes(c))
 		.map((c) => `${c.replace(/Id$/, '')} changed by an automation rule`);
-	if (slaWhy.length) await applySla(tx, work.id, slaWhy.join(', '));
+	if (slaWhy.length) await applySla(tx, work.id, slaWhy.join(', '), now, policies);
 	if (fx.webhookCalls.length) {
 		fx.webhooks = await queueDeliveries(tx, work.id, trigger, fx.webhookCalls, ev.changes, now);
 	}

@@ -1,6 +1,7 @@
 import { db } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { log } from '../log';
+import { loadPolicies, type LoadedPolicy } from '../sla/apply';
 import { afterRules, loadRules, runRules, type RunOutcome } from './engine';
 import type { TimeAnchor } from './schemas';
 import type { LoadedRule } from './state';
@@ -43,6 +44,7 @@ export async function runTimeRules(now = new Date()): Promise<TimePass> {
 		select: { id: true, timeAnchor: true, timeMinutes: true }
 	});
 	const pass: TimePass = { rules: 0, checked: 0, acted: 0, ms: 0 };
+	const policies = rules.length ? await loadPolicies(db()) : [];
 	for (const rule of rules) {
 		const t = timed.find((x) => x.id === rule.id);
 		if (!t?.timeAnchor || !t.timeMinutes) continue;
@@ -50,7 +52,7 @@ export async function runTimeRules(now = new Date()): Promise<TimePass> {
 		rule.timeMinutes = t.timeMinutes;
 		pass.rules++;
 		try {
-			const { checked, acted } = await runTimeRule(rule, now);
+			const { checked, acted } = await runTimeRule(rule, now, policies);
 			pass.checked += checked;
 			pass.acted += acted;
 		} catch (err) {
@@ -71,7 +73,7 @@ function statusFilter(rule: LoadedRule): Prisma.Sql {
 	return Prisma.sql`AND t.status = ANY(${c.value as string[]}::"TicketStatus"[])`;
 }
 
-async function runTimeRule(rule: TimeRule, now: Date) {
+async function runTimeRule(rule: TimeRule, now: Date, policies: LoadedPolicy[]) {
 	const anchor = ANCHOR_COLUMN[rule.timeAnchor];
 	const due = new Date(now.getTime() - rule.timeMinutes * 60_000);
 	let cursor: Prisma.Sql = Prisma.empty;
@@ -93,7 +95,7 @@ async function runTimeRule(rule: TimeRule, now: Date) {
 			const outcomes: RunOutcome[] = [];
 			const checks: { ticketId: string; period: Date; matched: boolean; version: number }[] = [];
 			for (const row of rows) {
-				const outcome = await runRules(tx, row.id, 'TIME', { now }, [rule]);
+				const outcome = await runRules(tx, row.id, 'TIME', { now }, [rule], policies);
 				if (outcome) outcomes.push(outcome);
 				checks.push({
 					ticketId: row.id,
