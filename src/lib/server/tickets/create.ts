@@ -1,6 +1,7 @@
 import { afterRules, loadRules, runRules } from '../automation/engine';
 import { can } from '$lib/permissions';
 import { db } from '../db/client';
+import type { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
 import { notify } from '../identity/notifications';
 import { attachToEntry } from './attachments';
@@ -26,6 +27,15 @@ export interface CreateOptions {
 	idempotencyKey?: string;
 	/** Anonymous authors (public form): attachment id → the claim its upload answered with. */
 	claims?: Record<string, string>;
+	/**
+	 * Intake the helpdesk itself runs (mail): no signed-in viewer, yet the properties (group,
+	 * type, priority, tags) are set as staff would, and the requester is named by email.
+	 */
+	trusted?: boolean;
+	/** The description as HTML already safe to show (mail: sanitised), instead of rendering it. */
+	descriptionHtml?: string;
+	/** Runs inside the creating transaction (e.g. marking an inbound mail as turned into it). */
+	within?: (tx: Prisma.TransactionClient, created: { ticketId: string }) => Promise<void>;
 }
 
 export interface Created {
@@ -58,7 +68,7 @@ export async function createTicket(
 ): Promise<Created> {
 	const input = ticketCreateSchema.parse(raw);
 	const viewer = actor.viewer;
-	const staff = viewer ? can(viewer.role, 'staff.use') : false;
+	const staff = viewer ? can(viewer.role, 'staff.use') : (opts.trusted ?? false);
 
 	if (opts.idempotencyKey && viewer) {
 		const earlier = await replay(viewer.id, opts.idempotencyKey);
@@ -85,7 +95,7 @@ export async function createTicket(
 		typeId: input.typeId ?? null,
 		publicOnly: !staff
 	});
-	const descriptionHtml = renderMarkdown(input.description);
+	const descriptionHtml = opts.descriptionHtml ?? renderMarkdown(input.description);
 
 	try {
 		const accessToken = newAccessToken();
@@ -180,6 +190,7 @@ export async function createTicket(
 					});
 				}
 			}
+			if (opts.within) await opts.within(tx, { ticketId: id });
 			// Rules are read before the number is taken (the counter stays locked from then on);
 			// they run after it, so templates and webhook bodies carry the real number.
 			const rules = await loadRules(tx, 'CREATED');

@@ -1,6 +1,7 @@
 import { STAFF_ROLES } from '$lib/permissions';
 import { afterRules, runRules } from '../automation/engine';
 import { db } from '../db/client';
+import type { Prisma } from '../db/generated/client';
 import { AppError, forbidden, notFound } from '../errors';
 import { notify } from '../identity/notifications';
 import { attachToEntry } from './attachments';
@@ -21,7 +22,16 @@ export interface EntryAuthor {
 	scope?: Scope;
 	/** Requesters by private link: the ticket's requester is the author. */
 	token?: { ticketId: string; claims?: Record<string, string> };
+	/** Intake the helpdesk runs (mail): this person writes on this ticket. */
+	as?: { ticketId: string; userId: string; staff: boolean };
 	source?: TicketSourceName;
+	/** The body as HTML already safe to show (mail: sanitised), instead of rendering it. */
+	bodyHtml?: string;
+	/** Runs inside the writing transaction (e.g. marking an inbound mail as turned into it). */
+	within?: (
+		tx: Prisma.TransactionClient,
+		ids: { ticketId: string; entryId: string }
+	) => Promise<void>;
 }
 
 /**
@@ -50,12 +60,14 @@ function nextStatus(
 export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 	const input = entryCreateSchema.parse(raw);
 	const scope = author.scope;
-	const byStaff = scope?.staff ?? false;
+	const byStaff = scope?.staff ?? author.as?.staff ?? false;
 	if (input.kind === 'NOTE' && !byStaff) throw forbidden('Only agents can write internal notes.');
 
 	const where = author.token
 		? { id: author.token.ticketId }
-		: { AND: [ticketKey(input.ticket), scope!.where] };
+		: author.as
+			? { id: author.as.ticketId }
+			: { AND: [ticketKey(input.ticket), scope!.where] };
 	const ticket = await db().ticket.findFirst({
 		where,
 		select: {
@@ -81,7 +93,7 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 	if (!byStaff && ticket.status === 'CLOSED') {
 		throw new AppError('CONFLICT', 'This ticket is closed. Please open a new ticket.');
 	}
-	const authorId = scope?.viewer.id ?? ticket.requesterId;
+	const authorId = scope?.viewer.id ?? author.as?.userId ?? ticket.requesterId;
 	const status = nextStatus(ticket.status, byStaff, input.kind, byStaff ? input.status : undefined);
 	const firstResponse =
 		byStaff && input.kind === 'REPLY' && !ticket.firstResponseAt && authorId !== ticket.requesterId;
@@ -103,7 +115,7 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 				authorId,
 				kind: input.kind,
 				body: input.body,
-				bodyHtml: renderMarkdown(input.body),
+				bodyHtml: author.bodyHtml ?? renderMarkdown(input.body),
 				source,
 				mentions: validMentions
 			},
@@ -118,6 +130,7 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 				claims: author.token?.claims
 			});
 		}
+		if (author.within) await author.within(tx, { ticketId: ticket.id, entryId: row.id });
 		const statusChanged = status !== ticket.status;
 		await tx.ticket.update({
 			where: { id: ticket.id },
