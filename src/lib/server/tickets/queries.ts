@@ -12,6 +12,8 @@ const entrySelect = {
 	bodyHtml: true,
 	source: true,
 	createdAt: true,
+	/** "rule: <name>" when an automation rule wrote it (no author). */
+	via: true,
 	author: { select: { id: true, name: true, email: true, role: true } },
 	attachments: { select: attachmentSelect, orderBy: { createdAt: 'asc' } }
 } satisfies Prisma.TicketEntrySelect;
@@ -92,6 +94,7 @@ export async function ticketHistory(scope: Scope, ref: string | number, limit = 
 			fromValue: true,
 			toValue: true,
 			createdAt: true,
+			via: true,
 			actor: { select: { id: true, name: true } }
 		}
 	});

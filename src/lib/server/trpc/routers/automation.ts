@@ -40,8 +40,8 @@ export const automationRouter = router({
 	rotateSecret: manage
 		.input(byId)
 		.mutation(({ input, ctx }) => rotateSecret(actorOf(ctx), input.id)),
-	/** "Which recent tickets would this match?" for an unsaved draft. */
-	preview: manage.input(draftInput).query(({ input }) => previewRule(input)),
+	/** "Which recent tickets would this match?" for an unsaved draft (a mutation: drafts are long). */
+	preview: manage.input(draftInput).mutation(({ input }) => previewRule(input)),
 	redeliver: manage.input(byId).mutation(async ({ input }) => {
 		if (!(await redeliver(input.id))) throw notFound('Delivery not found.');
 

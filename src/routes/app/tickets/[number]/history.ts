@@ -91,4 +91,13 @@ function customSummary(json: string, names: Names): string {
 	}
 }
 
-export const fieldLabel = (field: string) => FIELD_LABELS[field] ?? field;
+export const fieldLabel = (field: string, names?: Names) =>
+	FIELD_LABELS[field] ??
+	(field.startsWith('custom.') ? (names?.fields.get(field.slice(7)) ?? field.slice(7)) : field);
+
+/** The rule that made a change or wrote an entry ("rule: VPN triage" → "VPN triage"), if any. */
+export const ruleOf = (via: string | null | undefined): string | null =>
+	via?.startsWith('rule: ') ? via.slice(6) : null;
+
+/** How a rule is named where a person's name would be. */
+export const automationName = (rule: string) => `Automation · ${rule}`;
