@@ -1,5 +1,7 @@
 import { runTimeRules } from '../automation/time';
 import { runWebhookDeliveries, WEBHOOK_JOB } from '../automation/webhooks';
+import { processPending } from '../mail/ingest';
+import { MAIL_JOB, runMailSend } from '../mail/sender';
 import { runSlaCheck } from '../sla/checker';
 import { deleteStaleUploads } from '../tickets/attachments';
 import { defineJob, type AnyJob } from './index';
@@ -33,6 +35,24 @@ export const JOBS: readonly AnyJob[] = [
 		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
 		async run() {
 			await runWebhookDeliveries();
+		}
+	}),
+	defineJob({
+		name: MAIL_JOB,
+		// Nudged after every commit that queued mail; the tick picks up retries coming due.
+		cron: '* * * * *',
+		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
+		async run() {
+			await runMailSend();
+		}
+	}),
+	defineJob({
+		name: 'mail.process-pending',
+		// Messages stored but not yet imported (a crash mid-import, a database outage).
+		cron: '* * * * *',
+		queue: { expireInSeconds: 5 * 60, retryLimit: 0 },
+		async run() {
+			await processPending();
 		}
 	}),
 	defineJob({

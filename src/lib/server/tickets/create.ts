@@ -1,4 +1,5 @@
 import { afterRules, loadRules, runRules } from '../automation/engine';
+import { nudgeMail, queueTicketMail, sendingAccounts } from '../mail/outbound';
 import { can } from '$lib/permissions';
 import { db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
@@ -194,6 +195,7 @@ export async function createTicket(
 			// Rules are read before the number is taken (the counter stays locked from then on);
 			// they run after it, so templates and webhook bodies carry the real number.
 			const rules = await loadRules(tx, 'CREATED');
+			const mailFrom = await sendingAccounts(tx);
 			// Last, one statement: the gap-free number. The counter row stays locked until commit
 			// (so a rolled-back ticket gives its number back); the audit row records the number.
 			const [row] = await tx.$queryRaw<{ number: number }[]>`
@@ -212,7 +214,12 @@ export async function createTicket(
 			const automation = rules.length
 				? await runRules(tx, id, 'CREATED', { actorId: viewer?.id ?? null }, rules)
 				: null;
-			return { id, automation };
+			// The acknowledgement to the requester (not when staff open a ticket for themselves).
+			const mailed =
+				mailFrom.length && !(staff && requesterId === viewer?.id)
+					? await queueTicketMail(tx, { kind: 'ticket.created', ticketId: id }, mailFrom)
+					: 0;
+			return { id, automation, mailed };
 		});
 
 		const full = await db().ticket.findUniqueOrThrow({
@@ -226,6 +233,7 @@ export async function createTicket(
 		);
 		// The announcement above already shows what rules changed.
 		await afterRules(created.automation, { announce: false });
+		if (created.mailed) await nudgeMail();
 		if (assigneeId && assigneeId !== viewer?.id) {
 			await notify(assigneeId, {
 				type: 'ticket.assigned',

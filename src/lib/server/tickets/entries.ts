@@ -1,5 +1,6 @@
 import { STAFF_ROLES } from '$lib/permissions';
 import { afterRules, runRules } from '../automation/engine';
+import { nudgeMail, queueTicketMail } from '../mail/outbound';
 import { db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { AppError, forbidden, notFound } from '../errors';
@@ -160,6 +161,17 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 			];
 			await applySla(tx, ticket.id, why.join(', '));
 		}
+		// A public reply by staff goes to the requester (and the people copied in) by mail.
+		const mailed =
+			byStaff && input.kind === 'REPLY'
+				? await queueTicketMail(tx, {
+						kind: 'ticket.reply',
+						ticketId: ticket.id,
+						entryId: row.id,
+						authorId,
+						body: input.body
+					})
+				: 0;
 		const automation = await runRules(tx, ticket.id, 'REPLIED', {
 			actorId: authorId,
 			reply: {
@@ -169,7 +181,7 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 			},
 			...(statusChanged ? { changes: { status: { from: ticket.status, to: status } } } : {})
 		});
-		return { ...row, statusChanged, automation };
+		return { ...row, statusChanged, automation, mailed };
 	});
 
 	const facts = {
@@ -183,6 +195,7 @@ export async function addEntry(author: EntryAuthor, raw: EntryCreateInput) {
 	if (entry.statusChanged) await publishUpdated(facts, authorId, ['status']);
 	await notifyAbout(ticket, authorId, input.kind, entry.mentions, input.body);
 	await afterRules(entry.automation);
+	if (entry.mailed) await nudgeMail();
 	return { id: entry.id, kind: entry.kind, createdAt: entry.createdAt, status };
 }
 

@@ -1,4 +1,5 @@
 import { afterRules, runRules } from '../automation/engine';
+import { nudgeMail, queueTicketMail, sendingAccounts } from '../mail/outbound';
 import { db } from '../db/client';
 import { AppError, forbidden, notFound } from '../errors';
 import { notify } from '../identity/notifications';
@@ -95,6 +96,34 @@ async function checkRefs(tx: Tx, patch: Partial<Record<Field, unknown>>) {
 	if (typeof patch.assigneeId === 'string') await requireAgent(tx, patch.assigneeId);
 	if (typeof patch.requesterId === 'string')
 		await requireUser(tx, patch.requesterId, 'requesterId');
+}
+
+/** Statuses the requester hears about by mail. */
+const MAILED_STATUSES: readonly string[] = ['PENDING', 'RESOLVED', 'CLOSED'];
+
+/** Mail the change causes: a status the requester should know, an assignment to someone else. */
+async function mailFor(
+	tx: Tx,
+	ticketId: string,
+	patch: Partial<Record<Field, unknown>>,
+	viewerId: string
+): Promise<number> {
+	const status = patch.status as string | undefined;
+	const assignee = patch.assigneeId as string | null | undefined;
+	if (!(status && MAILED_STATUSES.includes(status)) && !(assignee && assignee !== viewerId))
+		return 0;
+	const accounts = await sendingAccounts(tx);
+	if (!accounts.length) return 0;
+	let n = 0;
+	if (status && MAILED_STATUSES.includes(status))
+		n += await queueTicketMail(tx, { kind: 'ticket.status', ticketId }, accounts);
+	if (assignee && assignee !== viewerId)
+		n += await queueTicketMail(
+			tx,
+			{ kind: 'ticket.assigned', ticketId, assigneeId: assignee },
+			accounts
+		);
+	return n;
 }
 
 /** The changes as rule conditions name them ('group', 'custom.<key>'). */
@@ -210,11 +239,12 @@ export async function updateTicket(scope: Scope, raw: TicketUpdateInput): Promis
 			actorId: scope.viewer.id,
 			changes: changesOf(current, patch)
 		});
+		const mailed = await mailFor(tx, current.id, patch, scope.viewer.id);
 		const row = await tx.ticket.findUniqueOrThrow({
 			where: { id: current.id },
 			select: { ...ticketSelect, groupId: true, assigneeId: true, requesterId: true }
 		});
-		return { row, automation };
+		return { row, automation, mailed };
 	});
 	if (!result) throw await conflict(current.id);
 
@@ -226,6 +256,7 @@ export async function updateTicket(scope: Scope, raw: TicketUpdateInput): Promis
 		[...new Set([...Object.keys(patch), ...ruleFields].map((f) => historyName(f as Field)))]
 	);
 	await afterRules(result.automation, { announce: false });
+	if (result.mailed) await nudgeMail();
 	// Tell the previous audience too when the ticket moved out of it (lists drop the row).
 	if (patch.groupId !== undefined || patch.assigneeId !== undefined) {
 		if (current.groupId !== groupId || current.assigneeId !== assigneeId) {
