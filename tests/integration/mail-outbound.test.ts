@@ -180,6 +180,61 @@ describe('outgoing mail', () => {
 		}
 	});
 
+	it('mails SLA escalations to the people they notify, and rule replies to the requester', async () => {
+		await sendingAccount();
+		const agent = await makeUser({ role: 'AGENT', email: uniqueAddress('oncall') });
+		const team = await makeTeam([agent]);
+		const calendar = await db().businessCalendar.create({
+			data: { name: `24×7 ${randomUUID()}`, timeZone: 'UTC', alwaysOpen: true }
+		});
+		const target = { firstResponse: 60, resolution: 480 };
+		await db().slaPolicy.create({
+			data: {
+				name: `Mail policy ${randomUUID()}`,
+				calendarId: calendar.id,
+				conditions: { groupIds: [team.id] },
+				targets: { LOW: target, MEDIUM: target, HIGH: target, CRITICAL: target },
+				escalations: {
+					create: [{ metric: 'RESOLUTION', percent: 100, actions: { notify: ['assignee'] } }]
+				}
+			}
+		});
+		const { runSlaCheck } = await import('../../src/lib/server/sla/checker');
+		const t = await makeTicket(agent, {
+			groupId: team.id,
+			assigneeId: agent.id,
+			requester: { email: uniqueAddress() }
+		});
+		await runSlaCheck(new Date(Date.now() + 9 * 3_600_000));
+		await runMailSend();
+		const [warning] = mailTo(agent.email);
+		expect(warning!.mail.subject).toBe(`[#${t.number}] SLA: ${t.subject}`);
+		expect(warning!.mail.text).toContain('level 1 (100% of the resolution target)');
+
+		const { createRule } = await import('../../src/lib/server/automation/admin');
+		const admin = await makeUser({ role: 'ADMIN' });
+		await createRule(
+			{ id: admin.id },
+			{
+				name: `Thanks ${randomUUID().slice(0, 6)}`,
+				trigger: 'CREATED',
+				conditions: {
+					match: 'all',
+					conditions: [{ field: 'subject', op: 'contains', value: 'thanks-rule' }]
+				},
+				actions: [{ type: 'reply', body: 'Hi {{requester.firstName}}, we are on it.' }]
+			}
+		);
+		const requester = uniqueAddress('rule');
+		await makeTicket(agent, {
+			subject: 'thanks-rule please',
+			requester: { email: requester, name: 'Rita Rule' }
+		});
+		await runMailSend();
+		const texts = mailTo(requester).map((m) => m.mail.text ?? '');
+		expect(texts.some((x) => x.includes('Hi Rita, we are on it.'))).toBe(true);
+	});
+
 	it('"test connection" shows the server’s own error', async () => {
 		expect(
 			await testSmtp({

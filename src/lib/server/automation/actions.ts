@@ -2,6 +2,7 @@ import { STAFF_ROLES } from '$lib/permissions';
 import { pickAssignee } from '../tickets/assignment';
 import { renderCanned } from '../tickets/canned';
 import { renderMarkdown } from '../tickets/markdown';
+import { queueTicketMail } from '../mail/outbound';
 import type { LoadedRule, RunEffects, Tx, WorkingTicket } from './state';
 import type { Action } from './schemas';
 
@@ -194,6 +195,16 @@ export async function applyAction(
 				select: { id: true }
 			});
 			fx.entries.push({ id: entry.id, kind });
+			// A public reply reaches the requester by mail, as an agent's would.
+			if (kind === 'REPLY') {
+				fx.mailed += await queueTicketMail(tx, {
+					kind: 'ticket.reply',
+					ticketId: work.id,
+					entryId: entry.id,
+					authorId: null,
+					body
+				});
+			}
 			return note(work, fx, rule, action.internal ? 'internal note added' : 'reply sent', now);
 		}
 		case 'webhook': {

@@ -2,6 +2,7 @@ import { STAFF_ROLES } from '$lib/permissions';
 import { db } from '../db/client';
 import { notify } from '../identity/notifications';
 import { runningJobs } from '../jobs';
+import { nudgeMail } from '../mail/outbound';
 import { log } from '../log';
 import { applySla, type LoadedPolicy } from '../sla/apply';
 import { publishEntry, publishUpdated } from '../tickets/live';
@@ -228,6 +229,7 @@ export async function afterRules(
 		}
 		for (const entry of fx.entries) await publishEntry(facts, null, entry.id, entry.kind);
 		if (fx.webhooks) await runningJobs()?.send(WEBHOOK_JOB, {});
+		if (fx.mailed) await nudgeMail();
 	} catch (err) {
 		// The rules' changes are committed; a lost notice must not fail the request that woke them.
 		log.error({ err, ticket: work.id }, 'automation: delivering after commit failed');

@@ -34,6 +34,8 @@ export interface RunEffects {
 	notices: { rule: string; recipients: string[]; userIds: string[]; n: NewNotification }[];
 	entries: { id: string; kind: 'REPLY' | 'NOTE' }[];
 	webhooks: number;
+	/** Mails queued (rule replies). */
+	mailed: number;
 	/** For the webhook bodies: which rule asked, to which URL. */
 	webhookCalls: {
 		ruleId: string;
@@ -50,6 +52,7 @@ export const emptyEffects = (): RunEffects => ({
 	notices: [],
 	entries: [],
 	webhooks: 0,
+	mailed: 0,
 	webhookCalls: []
 });
 

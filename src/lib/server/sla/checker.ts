@@ -4,6 +4,7 @@ import { Prisma } from '../db/generated/client';
 import { log } from '../log';
 import { notify } from '../identity/notifications';
 import { publishUpdated } from '../tickets/live';
+import { nudgeMail, queueTicketMail, sendingAccounts } from '../mail/outbound';
 import { clockFactsOf, loadPolicies, matchPolicy, slaFieldsOf, type LoadedPolicy } from './apply';
 import {
 	computeSla,
@@ -106,6 +107,8 @@ interface Notice {
 	userIds: string[];
 	/** The "group" action: its members are added before delivery. */
 	group?: string | null;
+	/** What happened, for the mail. */
+	text: string;
 }
 
 interface BatchOutcome {
@@ -114,6 +117,7 @@ interface BatchOutcome {
 	checked: number;
 	notices: Notice[];
 	changed: { ticket: Row; fields: string[] }[];
+	mailed?: boolean;
 }
 
 async function loadActions(policies: LoadedPolicy[]): Promise<Map<string, EscalationActions>> {
@@ -166,6 +170,7 @@ async function checkBatch(
 	const newFired: { ticketId: string; escalationId: string }[] = [];
 	const notices: Notice[] = [];
 	const changed: BatchOutcome['changed'] = [];
+	let mailedAny = false;
 
 	for (const row of rows) {
 		const policy = matchPolicy(row, policies);
@@ -222,7 +227,8 @@ async function checkBatch(
 					ticket: row,
 					level: n,
 					userIds: [...who],
-					group: a.notify?.includes('group') ? groupId : null
+					group: a.notify?.includes('group') ? groupId : null,
+					text: `SLA escalation — ${policy.name}, level ${n} (${when}): ${done.join('; ') || 'nothing to do'}.`
 				});
 			}
 			if (levels.length) {
@@ -270,7 +276,18 @@ async function checkBatch(
 			n.userIds = [...new Set([...n.userIds, ...extra])];
 		}
 	}
-	return { ids, locked: rows.length, checked: rows.length, notices, changed };
+	// The same people hear about it by mail (when the helpdesk sends mail).
+	const notified = notices.filter((n) => n.userIds.length);
+	const accounts = notified.length ? await sendingAccounts(tx) : [];
+	for (const n of accounts.length ? notified : []) {
+		const mailed = await queueTicketMail(
+			tx,
+			{ kind: 'sla.warning', ticketId: n.ticket.id, userIds: n.userIds, message: n.text },
+			accounts
+		);
+		mailedAny ||= mailed > 0;
+	}
+	return { ids, locked: rows.length, checked: rows.length, notices, changed, mailed: mailedAny };
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -328,4 +345,5 @@ async function deliver(outcome: BatchOutcome) {
 	for (const { ticket, fields } of outcome.changed) {
 		await publishUpdated(ticket, null, [...new Set(fields)]);
 	}
+	if (outcome.mailed) await nudgeMail();
 }
