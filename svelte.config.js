@@ -7,7 +7,9 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter({ out: 'build', precompress: true }),
-		csrf: { trustedOrigins: [] }
+		// The same check runs in hooks.server.ts (src/lib/server/http/csrf.ts), which lets the inbound
+		// mail webhook take providers' cross-site posts; everything else stays protected.
+		csrf: { trustedOrigins: ['*'] }
 	}
 };
 

@@ -112,7 +112,7 @@ async function main() {
 	if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/** BENCH_ONLY=users | tickets | sla | automation runs one suite (bench/tickets.ts, bench/sla.ts, bench/automation.ts). */
+/** BENCH_ONLY=users | tickets | sla | automation | mail runs one suite (bench/tickets.ts, bench/sla.ts, bench/automation.ts, bench/mail.ts). */
 async function all() {
 	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'users') await main();
 	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'tickets')
@@ -121,6 +121,8 @@ async function all() {
 		await (await import('./sla')).runSlaBench();
 	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'automation')
 		await (await import('./automation')).runAutomationBench();
+	if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === 'mail')
+		await (await import('./mail')).runMailBench();
 }
 
 all().then(

@@ -13,6 +13,7 @@ import { can } from '$lib/permissions';
 import { log } from '$lib/server/log';
 import { startRuntime } from '$lib/server/runtime';
 import { guardFor } from '$lib/server/http/guards';
+import { isCrossSiteForm } from '$lib/server/http/csrf';
 import { authenticate, isDatabaseDown } from '$lib/server/http/auth';
 
 export const init: ServerInit = async () => {
@@ -36,6 +37,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = requestId;
 	event.locals.log = log.child({ requestId });
 	const { pathname } = event.url;
+	if (isCrossSiteForm(event.request, event.url)) {
+		const message = `Cross-site ${event.request.method} form submissions are forbidden`;
+		return wantsJson(pathname) || event.request.headers.get('accept') === 'application/json'
+			? json({ error: { code: 'FORBIDDEN', message } }, { status: 403 })
+			: new Response(message, { status: 403, headers: { 'content-type': 'text/plain' } });
+	}
 
 	let response: Response;
 	try {

@@ -201,7 +201,13 @@ describe('/developers/api', () => {
 		const { docs } = data;
 		expect(docs.baseUrl).toBe(`${ORIGIN}/api/v1`);
 		expect(docs.authDescription).toMatch(/Bearer/);
-		expect(docs.groups.map((g) => g.tag)).toEqual(['Tickets', 'Comments', 'Account', 'Meta']);
+		expect(docs.groups.map((g) => g.tag)).toEqual([
+			'Tickets',
+			'Comments',
+			'Account',
+			'Mail',
+			'Meta'
+		]);
 		const ops = docs.groups.flatMap((g) => g.operations);
 		expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(
 			expect.arrayContaining(['GET /tickets', 'POST /tickets', 'PATCH /tickets/{number}'])
@@ -232,6 +238,7 @@ describe('/developers/api', () => {
 			'404',
 			'409',
 			'413',
+			'415',
 			'429'
 		]);
 		const ticket = docs.schemas.find((s) => s.name === 'Ticket')!;

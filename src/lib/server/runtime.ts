@@ -6,6 +6,8 @@ import { startBus, stopBus } from './realtime/bus';
 import { closeRealtime, handleUpgrade } from './realtime/ws';
 import { setRunningJobs, startJobs, type JobRunner } from './jobs';
 import { JOBS } from './jobs/definitions';
+import { startMailPollers } from './mail/poller';
+import { startConfiguredSmtpListener, stopSmtpListener } from './mail/smtp-listener';
 
 /**
  * The app's process-wide lifecycle, started once from hooks.server.ts `init`. The production
@@ -26,10 +28,13 @@ export function startRuntime(): Promise<Runtime> {
 		await startBus();
 		// JOBS=0 runs an instance without background workers (e.g. a web-only replica).
 		let jobs: JobRunner | null = null;
+		let mailPollers: { stop(): Promise<void> } | null = null;
 		if (process.env.JOBS !== '0') {
 			jobs = await startJobs(database.url, JOBS);
 			setRunningJobs(jobs);
+			mailPollers = startMailPollers();
 		}
+		await startConfiguredSmtpListener(); // mail forwarded by SMTP (mail/smtp-listener.ts)
 		let stopping: Promise<void> | undefined;
 		return {
 			database,
@@ -37,6 +42,8 @@ export function startRuntime(): Promise<Runtime> {
 			shutdown() {
 				stopping ??= (async () => {
 					closeRealtime();
+					await stopSmtpListener();
+					await mailPollers?.stop();
 					await jobs?.stop();
 					setRunningJobs(null);
 					await stopBus();

@@ -5,6 +5,7 @@ import { seedDemoTickets } from './seed-tickets';
 import { seedTicketConfig } from '../tickets/config-seed';
 import { seedDemoAutomation } from './seed-automation';
 import { seedDemoSla } from './seed-sla';
+import { seedDemoMail } from './seed-mail';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -128,6 +129,7 @@ export async function seedDemo(): Promise<boolean> {
 		await seedDemoTickets(tx, id);
 		await seedDemoSla(tx);
 		await seedDemoAutomation(tx, id('manager@demo.test'));
+		await seedDemoMail(tx);
 		await tx.notification.create({
 			data: {
 				userId: id('agent@demo.test'),

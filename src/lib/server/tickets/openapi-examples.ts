@@ -94,6 +94,12 @@ export const exampleErrors = {
 			message: 'The request body must be at most 1 MB (1048576 bytes).'
 		}
 	},
+	UnsupportedMediaType: {
+		error: {
+			code: 'UNSUPPORTED_MEDIA_TYPE',
+			message: 'Send the message as raw MIME (Content-Type: message/rfc822).'
+		}
+	},
 	TooManyRequests: {
 		error: {
 			code: 'TOO_MANY_REQUESTS',

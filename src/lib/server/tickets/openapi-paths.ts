@@ -242,6 +242,54 @@ export function paths(): Json {
 				...curl('GET', '/me')
 			}
 		},
+		'/inbound/email': {
+			post: {
+				operationId: 'receiveInboundEmail',
+				tags: ['Mail'],
+				summary: 'Receive an email (inbound route)',
+				description:
+					'For mail providers’ inbound routes: the raw MIME message as the body, authenticated by the mail account’s webhook secret (`Authorization: Bearer <secret>`, `X-Helpdesk-Secret`, or HTTP Basic with the secret as password) instead of an API key. A form field `email`, `body-mime` or `message` holding the raw message is accepted too. The message becomes a ticket or a reply exactly once: a redelivery answers `duplicate: true`.',
+				security: [],
+				requestBody: {
+					required: true,
+					content: {
+						'message/rfc822': { schema: { type: 'string', format: 'binary' } },
+						'application/octet-stream': { schema: { type: 'string', format: 'binary' } }
+					}
+				},
+				responses: {
+					'202': {
+						description: 'Stored (and imported).',
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									required: ['id', 'duplicate'],
+									properties: {
+										id: { type: 'string', format: 'uuid' },
+										duplicate: { type: 'boolean' }
+									}
+								},
+								example: { id: '7d0c1a52-4b5e-4c1e-9a55-0f7c2d3e8a10', duplicate: false }
+							}
+						}
+					},
+					'400': errorRef('BadRequest'),
+					'401': errorRef('Unauthorized'),
+					'403': errorRef('Forbidden'),
+					'413': errorRef('PayloadTooLarge'),
+					'415': errorRef('UnsupportedMediaType')
+				},
+				'x-codeSamples': [
+					{
+						lang: 'Shell',
+						label: 'curl',
+						source:
+							"curl -X POST '{{origin}}/api/v1/inbound/email' \\\n  -H 'Authorization: Bearer <webhook secret>' \\\n  -H 'Content-Type: message/rfc822' \\\n  --data-binary @message.eml"
+					}
+				]
+			}
+		},
 		'/openapi.json': {
 			get: {
 				operationId: 'getOpenApi',

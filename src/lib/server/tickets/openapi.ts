@@ -66,7 +66,8 @@ const errorResponses = (): Json =>
 				['Forbidden', 'The key’s user may not do this.'],
 				['NotFound', 'No such ticket, or one the key may not see (the same answer).'],
 				['Conflict', 'The ticket changed since you read it (or is merged / closed).'],
-				['PayloadTooLarge', `The body is over ${MAX_BODY_LABEL}.`],
+				['PayloadTooLarge', `The body is over ${MAX_BODY_LABEL} (for mail: the mail size limit).`],
+				['UnsupportedMediaType', 'The body is not of a type this operation takes.'],
 				['TooManyRequests', `Over ${REST_RATE_LIMIT} requests per minute for this key.`]
 			] as const
 		).map(([name, description]) => [
@@ -97,6 +98,7 @@ function build(): Json {
 			{ name: 'Tickets', description: 'Open, list, read and update tickets.' },
 			{ name: 'Comments', description: 'Replies and internal notes.' },
 			{ name: 'Account', description: 'The key’s user.' },
+			{ name: 'Mail', description: 'Inbound mail from providers’ inbound routes.' },
 			{ name: 'Meta', description: 'About the API itself.' }
 		],
 		paths: paths(),

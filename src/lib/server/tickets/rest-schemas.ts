@@ -293,6 +293,7 @@ export const restErrorSchema = z.object({
 			'NOT_FOUND',
 			'CONFLICT',
 			'PAYLOAD_TOO_LARGE',
+			'UNSUPPORTED_MEDIA_TYPE',
 			'TOO_MANY_REQUESTS',
 			'SERVICE_UNAVAILABLE',
 			'INTERNAL'
