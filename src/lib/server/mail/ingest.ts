@@ -7,7 +7,7 @@ import { getUploadLimitBytes } from '../settings/uploads';
 import { createTicket } from '../tickets/create';
 import { addEntry } from '../tickets/entries';
 import { requesterByEmail } from '../tickets/people';
-import { htmlOfText } from './html';
+import { htmlOfText, linkInlineImages } from './html';
 import { parseMail } from './parse';
 import { storeRaw } from './receive';
 import { findTicket } from './thread';
@@ -170,9 +170,11 @@ async function addWatchers(
 	}
 }
 
+/** Stored files: ids to attach, and each one's Content-ID for inline images (linkInlineImages). */
 async function storeFiles(mail: ParsedMail, ticketId: string | null) {
 	const limit = await getUploadLimitBytes();
 	const ids: string[] = [];
+	const inline: { id: string; contentId: string | null }[] = [];
 	for (const a of mail.attachments) {
 		if (a.size > limit || a.size === 0) continue;
 		const stored = await storeUpload(
@@ -184,9 +186,14 @@ async function storeFiles(mail: ParsedMail, ticketId: string | null) {
 			limit
 		);
 		ids.push(stored.id);
+		inline.push({ id: stored.id, contentId: a.contentId });
 	}
-	return ids;
+	return { ids, inline };
 }
+
+/** The sanitised HTML with cid: images pointed at their stored files; null: no HTML part. */
+const htmlOf = (mail: ParsedMail, files: Awaited<ReturnType<typeof storeFiles>>) =>
+	mail.html ? linkInlineImages(mail.html, files.inline) : null;
 
 async function attach(tx: Tx, ids: string[], ticketId: string, entryId: string | null) {
 	if (!ids.length) return;
@@ -231,10 +238,10 @@ async function newTicket(
 		{
 			source: 'EMAIL',
 			trusted: true,
-			descriptionHtml: mail.html ?? htmlOfText(description),
+			descriptionHtml: htmlOf(mail, files) ?? htmlOfText(description),
 			within: async (tx, { ticketId }) => {
 				await claim(tx, id, ticketId, null, mail);
-				await attach(tx, files, ticketId, null);
+				await attach(tx, files.ids, ticketId, null);
 				await addWatchers(tx, ticketId, mail, ours, from.address);
 			}
 		}
@@ -259,10 +266,10 @@ async function reply(
 		{
 			as: { ticketId, userId, staff },
 			source: 'EMAIL',
-			bodyHtml: mail.html ?? htmlOfText(body),
+			bodyHtml: htmlOf(mail, files) ?? htmlOfText(body),
 			within: async (tx, ids) => {
 				await claim(tx, id, ticketId, ids.entryId, mail);
-				await attach(tx, files, ticketId, ids.entryId);
+				await attach(tx, files.ids, ticketId, ids.entryId);
 				await addWatchers(tx, ticketId, mail, ours, from.address);
 			}
 		},
@@ -278,7 +285,7 @@ async function note(
 	ticketId: string,
 	title: string
 ): Promise<Outcome> {
-	const body = `**${title}**: ${mail.subject}\n\n${bodyOf(mail.text, 20_000)}`;
+	const body = `${title}: ${mail.subject}\n\n${bodyOf(mail.text, 20_000)}`;
 	const entryId = await db().$transaction(async (tx) => {
 		const entry = await tx.ticketEntry.create({
 			data: {

@@ -1,21 +1,40 @@
 import { simpleParser, type AddressObject, type ParsedMail as Parsed } from 'mailparser';
-import sanitizeHtml from 'sanitize-html';
+import { cleanHtml, textOfHtml } from './parse-html';
+import { bare, bounceOf, isAutoReply } from './parse-signals';
 import type { MailAddress, ParsedAttachment, ParsedMail } from './types';
+
+export { bare } from './parse-signals';
+export { cleanHtml } from './parse-html';
+
+/** A message mailparser reads without complaint but whose content would be lost. */
+export class UnreadableMail extends Error {}
+
+/** Fwd:, FW:, WG: (German), TR: (French), RV: (Spanish), ENC: (Portuguese), Doorst: (Dutch), VL: (Finnish). */
+const FORWARD_SUBJECT = /^\s*(?:fwd?|wg|tr|rv|enc|doorst|vl)\s*:/i;
 
 /**
  * Raw MIME → what intake needs (types.ts ParsedMail), with mailparser: charsets and transfer
  * encodings decoded, text and HTML bodies, attachments and inline images, the loop signals
- * (auto-replies, bounces). HTML is sanitised to an allow-list; quoted history is wrapped in
- * <details class="mail-quote"> so the view collapses it without losing it.
+ * (auto-replies, bounces). HTML is sanitised to an allow-list (parse-html.ts); quoted history is
+ * wrapped in <details class="mail-quote"> so the view collapses it without losing it. Throws
+ * UnreadableMail when the body cannot be found (a multipart whose boundary never appears): intake
+ * keeps such mail whole in the failed list rather than making an empty ticket.
  */
 export async function parseMail(raw: Buffer): Promise<ParsedMail> {
-	const p = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true });
-	const html = typeof p.html === 'string' && p.html.trim() ? cleanHtml(p.html) : null;
-	const text = (
-		p.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')
-	)
-		.replace(/\r\n/g, '\n')
-		.trim();
+	// skipHtmlToText: the text of an HTML-only mail is made from the sanitised HTML (textOfHtml),
+	// so neither javascript: links nor tracking-pixel addresses end up in the text.
+	const p = await simpleParser(raw, {
+		skipImageLinks: true,
+		skipTextLinks: true,
+		skipHtmlToText: true
+	});
+	checkBoundary(p, raw);
+	const subject = (p.subject ?? '').trim();
+	const html =
+		typeof p.html === 'string' && p.html.trim()
+			? cleanHtml(p.html, { forward: FORWARD_SUBJECT.test(subject) })
+			: null;
+	const plain = (p.text ?? '').replace(/\r\n/g, '\n').trim();
 	return {
 		messageId: bare(p.messageId),
 		inReplyTo: bare(p.inReplyTo),
@@ -27,23 +46,29 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
 		replyTo: addresses(p.replyTo),
 		to: addresses(p.to),
 		cc: addresses(p.cc),
-		subject: (p.subject ?? '').trim(),
+		subject,
 		date: p.date ?? null,
-		text,
-		html,
+		text: plain || (html ? textOfHtml(html) : ''),
+		html: html || null,
 		attachments: attachmentsOf(p),
 		autoReply: isAutoReply(p),
-		bounce: bounceOf(p)
+		bounce: bounceOf(p, raw)
 	};
 }
 
-/** `<id@host>` → `id@host`; empty → null. */
-export function bare(id: string | undefined | null): string | null {
-	const v = id
-		?.trim()
-		.replace(/^<+|>+$/g, '')
-		.trim();
-	return v ? v : null;
+/** A multipart whose declared boundary is not in the body: mailparser finds no part at all. */
+function checkBoundary(p: Parsed, raw: Buffer) {
+	const type = p.headers.get('content-type') as
+		{ value?: string; params?: Record<string, string> } | undefined;
+	if (!type?.value?.toLowerCase().startsWith('multipart/')) return;
+	if (p.text?.trim() || p.html || p.attachments.length) return;
+	const boundary = type.params?.boundary;
+	if (!boundary)
+		throw new UnreadableMail(`The ${type.value} message declares no boundary, so it has no parts.`);
+	if (!raw.includes(`--${boundary}`))
+		throw new UnreadableMail(
+			`The boundary "${boundary.slice(0, 100)}" declared in Content-Type never appears in the body, so no part could be read.`
+		);
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): MailAddress[] {
@@ -60,147 +85,44 @@ function addresses(field: AddressObject | AddressObject[] | undefined): MailAddr
 	return out;
 }
 
+/** Report parts are read by bounceOf, not kept as files. */
+const NOT_FILES = ['message/delivery-status', 'text/rfc822-headers'];
+
+const EXTENSIONS: Record<string, string> = {
+	'message/rfc822': 'eml',
+	'text/calendar': 'ics',
+	'text/plain': 'txt',
+	'text/html': 'html',
+	'image/jpeg': 'jpg',
+	'image/png': 'png',
+	'image/gif': 'gif',
+	'application/pdf': 'pdf',
+	'application/ms-tnef': 'dat'
+};
+
+function defaultName(type: string, i: number) {
+	if (type === 'text/calendar') return 'invite.ics';
+	if (type === 'application/ms-tnef') return 'winmail.dat';
+	const ext = EXTENSIONS[type] ?? (type.split('/')[1] ?? 'bin').replace(/[^a-z0-9]/gi, '');
+	return `attachment-${i + 1}.${ext || 'bin'}`;
+}
+
+/**
+ * Attachments and inline images. An unnamed text/calendar body part (the invitation as Outlook
+ * and Google send it, inside multipart/alternative) becomes "invite.ics" — unless the message also
+ * carries the invitation as a named .ics file, which is then the one kept.
+ */
 function attachmentsOf(p: Parsed): ParsedAttachment[] {
-	return p.attachments
-		.filter((a) => !['message/delivery-status', 'text/rfc822-headers'].includes(a.contentType))
+	const files = p.attachments.filter((a) => !NOT_FILES.includes(a.contentType));
+	const namedIcs = files.some((a) => /\.ics$/i.test(a.filename ?? ''));
+	return files
+		.filter((a) => !(a.contentType === 'text/calendar' && !a.filename && namedIcs))
 		.map((a, i) => ({
-			filename: a.filename?.trim() || defaultName(a.contentType, i),
+			filename: a.filename?.replace(/[\r\n\t]+/g, ' ').trim() || defaultName(a.contentType, i),
 			contentType: a.contentType || 'application/octet-stream',
 			size: a.size ?? a.content.length,
 			contentId: bare(a.contentId),
 			inline: a.contentDisposition === 'inline' || a.related === true,
 			content: a.content
 		}));
-}
-
-function defaultName(type: string, i: number) {
-	const ext =
-		type === 'message/rfc822' ? 'eml' : (type.split('/')[1] ?? 'bin').replace(/[^a-z0-9]/gi, '');
-	return `attachment-${i + 1}.${ext}`;
-}
-
-const header = (p: Parsed, name: string): string => {
-	const v = p.headers.get(name);
-	if (v === undefined || v === null) return '';
-	if (typeof v === 'string') return v;
-	if (typeof v === 'object' && 'value' in v) return String((v as { value: unknown }).value);
-	return String(v);
-};
-
-/** Auto-Submitted other than "no", X-Autoreply, X-Autorespond, Precedence bulk/junk/list. */
-function isAutoReply(p: Parsed): boolean {
-	const auto = header(p, 'auto-submitted').trim().toLowerCase();
-	if (auto && auto !== 'no') return true;
-	if (header(p, 'x-autoreply') || header(p, 'x-autorespond') || header(p, 'x-autogenerated'))
-		return true;
-	if (/^(bulk|junk|list|auto_reply)$/i.test(header(p, 'precedence').trim())) return true;
-	return (
-		header(p, 'x-auto-response-suppress').toLowerCase().includes('all') &&
-		!!header(p, 'x-ms-exchange-generated-message-source')
-	);
-}
-
-function bounceOf(p: Parsed): ParsedMail['bounce'] {
-	const type = p.headers.get('content-type') as
-		{ value?: string; params?: Record<string, string> } | undefined;
-	const isReport =
-		type?.value?.toLowerCase() === 'multipart/report' &&
-		(type.params?.['report-type'] ?? '').toLowerCase() === 'delivery-status';
-	if (!isReport) return null;
-	const status = p.attachments.find((a) => a.contentType === 'message/delivery-status');
-	const original = p.attachments.find(
-		(a) => a.contentType === 'message/rfc822' || a.contentType === 'text/rfc822-headers'
-	);
-	// mailparser folds a message/delivery-status part into the text; read it from either.
-	const statusText = status?.content.toString('utf8') ?? p.text ?? '';
-	const recipients = [...statusText.matchAll(/^Final-Recipient:\s*[^;]*;\s*(.+)$/gim)].map((m) =>
-		m[1]!.trim()
-	);
-	const code = /^Status:\s*([0-9.]+)/im.exec(statusText)?.[1] ?? null;
-	const headersText = original?.content.toString('utf8') ?? '';
-	const originalId = /^Message-ID:\s*(<[^>]+>|\S+)/im.exec(headersText)?.[1];
-	return { originalMessageId: bare(originalId), recipients, status: code };
-}
-
-const ALLOWED: sanitizeHtml.IOptions = {
-	allowedTags: [
-		'p',
-		'br',
-		'div',
-		'span',
-		'b',
-		'strong',
-		'i',
-		'em',
-		'u',
-		's',
-		'sub',
-		'sup',
-		'small',
-		'font',
-		'h1',
-		'h2',
-		'h3',
-		'h4',
-		'h5',
-		'h6',
-		'ul',
-		'ol',
-		'li',
-		'blockquote',
-		'pre',
-		'code',
-		'hr',
-		'a',
-		'img',
-		'table',
-		'thead',
-		'tbody',
-		'tfoot',
-		'tr',
-		'th',
-		'td',
-		'caption',
-		'details',
-		'summary'
-	],
-	allowedAttributes: {
-		a: ['href', 'title'],
-		img: ['src', 'alt', 'width', 'height'],
-		td: ['colspan', 'rowspan'],
-		th: ['colspan', 'rowspan'],
-		details: ['class'],
-		'*': []
-	},
-	// Remote images are tracking pixels more often than content; inline (cid:) images are kept.
-	allowedSchemes: ['http', 'https', 'mailto', 'cid'],
-	allowedSchemesByTag: { img: ['cid', 'data'] },
-	transformTags: {
-		a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' })
-	},
-	allowedSchemesAppliedToAttributes: ['href', 'src'],
-	exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src
-};
-
-/** Known quote containers (Gmail, Outlook, Thunderbird, Apple Mail, plain blockquotes). */
-const QUOTE_START =
-	/<(div|blockquote)\b[^>]*(class="[^"]*(gmail_quote|moz-cite-prefix|yahoo_quoted)[^"]*"|id="(divRplyFwdMsg|appendonsend)"|type="cite")[^>]*>/i;
-
-/** Sanitises mail HTML and folds quoted history into <details class="mail-quote">. */
-export function cleanHtml(html: string): string {
-	const clean = sanitizeHtml(html, {
-		...ALLOWED,
-		// Keep the markers quote detection needs; the final pass below drops them.
-		allowedAttributes: {
-			...ALLOWED.allowedAttributes,
-			div: ['class', 'id'],
-			blockquote: ['type', 'class']
-		}
-	});
-	const at = clean.search(QUOTE_START);
-	const folded =
-		at > 0
-			? `${clean.slice(0, at)}<details class="mail-quote"><summary>Show quoted text</summary>${clean.slice(at)}</details>`
-			: clean;
-	return sanitizeHtml(folded, ALLOWED);
 }
