@@ -4,6 +4,7 @@ import BookOpenText from '@lucide/svelte/icons/book-open-text';
 import House from '@lucide/svelte/icons/house';
 import KeyRound from '@lucide/svelte/icons/key-round';
 import ListTree from '@lucide/svelte/icons/list-tree';
+import Mail from '@lucide/svelte/icons/mail';
 import MessageSquareText from '@lucide/svelte/icons/message-square-text';
 import ScrollText from '@lucide/svelte/icons/scroll-text';
 import Settings from '@lucide/svelte/icons/settings';
@@ -53,6 +54,7 @@ const STAFF_NAV: NavItem[] = [
 		icon: Workflow,
 		permission: 'automation.manage'
 	},
+	{ href: '/app/admin/mail', label: 'Mail', icon: Mail, permission: 'settings.manage' },
 	{ href: '/app/admin/audit', label: 'Audit log', icon: ScrollText, permission: 'audit.read' },
 	{ href: '/app/admin/settings', label: 'Settings', icon: Settings, permission: 'settings.manage' },
 	{ href: '/developers/api', label: 'API docs', icon: BookOpenText, permission: 'apiKey.manageOwn' }

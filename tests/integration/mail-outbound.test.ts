@@ -38,14 +38,19 @@ beforeAll(async () => {
 		onData(stream, session, cb) {
 			const chunks: Buffer[] = [];
 			stream.on('data', (c: Buffer) => chunks.push(c));
-			stream.on('end', async () => {
+			stream.on('end', () => {
 				const raw = Buffer.concat(chunks);
-				inbox.push({
-					to: session.envelope.rcptTo.map((r) => r.address),
-					mail: await simpleParser(raw),
-					raw: raw.toString('utf8')
-				});
-				cb();
+				simpleParser(raw).then(
+					(mail) => {
+						inbox.push({
+							to: session.envelope.rcptTo.map((r) => r.address),
+							mail,
+							raw: raw.toString('utf8')
+						});
+						cb();
+					},
+					(err: Error) => cb(err)
+				);
 			});
 		}
 	});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { db } from '../db/client';
+import { parseFields } from '../errors';
 import type { Prisma } from '../db/generated/client';
 
 /**
@@ -85,8 +86,8 @@ export async function listTemplates() {
 	});
 }
 
-export async function saveTemplate(input: z.input<typeof templateSchema>) {
-	const t = templateSchema.parse(input);
+export async function saveTemplate(input: unknown) {
+	const t = parseFields(templateSchema, input, 'template');
 	await db().mailTemplate.upsert({
 		where: { key: t.key },
 		create: t,

@@ -11,6 +11,7 @@ import { savedViewsRouter } from './routers/savedViews';
 import { settingsRouter } from './routers/settings';
 import { slaRouter } from './routers/sla';
 import { automationRouter } from './routers/automation';
+import { mailRouter } from './routers/mail';
 import { ticketBulkRouter } from './routers/ticketBulk';
 import { ticketConfigRouter } from './routers/ticketConfig';
 import { ticketRelationsRouter } from './routers/ticketRelations';
@@ -36,7 +37,8 @@ export const appRouter = router({
 	portal: portalRouter,
 	settings: settingsRouter,
 	sla: slaRouter,
-	automation: automationRouter
+	automation: automationRouter,
+	mail: mailRouter
 });
 
 export type AppRouter = typeof appRouter;

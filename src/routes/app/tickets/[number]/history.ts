@@ -26,7 +26,8 @@ const FIELD_LABELS: Record<string, string> = {
 	csat: 'Satisfaction rating',
 	created: 'Created',
 	sla: 'SLA',
-	escalation: 'Escalation'
+	escalation: 'Escalation',
+	mail: 'Mail'
 };
 
 const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g;
@@ -101,3 +102,17 @@ export const ruleOf = (via: string | null | undefined): string | null =>
 
 /** How a rule is named where a person's name would be. */
 export const automationName = (rule: string) => `Automation · ${rule}`;
+
+/**
+ * What mail wrote without a person: 'mail: automatic reply from x@y' → "Automatic reply from x@y";
+ * 'mail' (an outgoing mail that failed) → "". Null when the entry did not come from mail.
+ */
+export const mailOf = (via: string | null | undefined): string | null => {
+	if (via === 'mail') return '';
+	if (!via?.startsWith('mail: ')) return null;
+	const what = via.slice(6).trim();
+	return what.charAt(0).toUpperCase() + what.slice(1);
+};
+
+/** How mail is named where a person's name would be ("Mail · Automatic reply from x@y"). */
+export const mailName = (what: string) => (what ? `Mail · ${what}` : 'Mail');
