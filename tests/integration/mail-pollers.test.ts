@@ -105,8 +105,14 @@ describe('mail pollers', () => {
 					(n) => n === 0
 				)
 			).toBe(0);
-			const after = await db().mailAccount.findUniqueOrThrow({ where: { id: account.id } });
-			expect(after.lastCheckedAt).not.toBeNull();
+			// The pass records its check just after QUIT.
+			expect(
+				await until(
+					async () =>
+						(await db().mailAccount.findUniqueOrThrow({ where: { id: account.id } })).lastCheckedAt,
+					(at) => at !== null
+				)
+			).not.toBeNull();
 
 			await db().mailAccount.update({ where: { id: account.id }, data: { active: false } });
 			expect(
