@@ -37,7 +37,9 @@ export async function loadRules(tx: Tx, trigger: Trigger): Promise<LoadedRule[]>
 			trigger: true,
 			stopProcessing: true,
 			conditions: true,
-			actions: true
+			actions: true,
+			timeAnchor: true,
+			timeMinutes: true
 		}
 	});
 	return rows.flatMap((r) => {

@@ -1,84 +1,27 @@
 import { z } from 'zod';
+import {
+	CHANGE_OPS,
+	FIELD_KINDS,
+	LIST_OPS,
+	NO_VALUE_OPS,
+	OPS,
+	TRIGGERS,
+	type ConditionField,
+	type Trigger
+} from '$lib/automation';
 import { nameSchema } from '../sla/admin-schemas';
+
+export { FIELD_KINDS, OPS, TRIGGERS, type ConditionField, type Trigger };
 
 /**
  * The automation rule language: conditions over a ticket (and the event that woke the rule) and
  * the actions a matching rule runs. Stored as JSON on AutomationRule; parsed here on every write
  * with errors keyed by path ('conditions.conditions.1.value', 'actions.0.url') for the editor.
  */
-export const TRIGGERS = ['CREATED', 'UPDATED', 'REPLIED', 'TIME'] as const;
-export type Trigger = (typeof TRIGGERS)[number];
-
 export const STATUSES = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD', 'RESOLVED', 'CLOSED'] as const;
 export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export const SOURCES = ['PORTAL', 'FORM', 'EMAIL', 'API', 'CHAT', 'AGENT'] as const;
 
-/** What each condition field is, which decides its operators and values. */
-export const FIELD_KINDS = {
-	status: 'enum',
-	priority: 'enum',
-	source: 'enum',
-	type: 'ref',
-	category: 'ref',
-	group: 'ref',
-	assignee: 'ref',
-	requester: 'ref',
-	subject: 'text',
-	description: 'text',
-	/** Subject, description and the reply that woke the rule. */
-	text: 'text',
-	requesterEmail: 'text',
-	requesterDepartment: 'text',
-	tags: 'tags',
-	custom: 'custom',
-	/** The moment the rule runs, in a time zone: days of the week and hours. */
-	time: 'time',
-	/** Replied rules: who wrote the reply (requester or agent) and whether it is internal. */
-	replyAuthor: 'enum',
-	replyKind: 'enum'
-} as const;
-export type ConditionField = keyof typeof FIELD_KINDS;
-type Kind = (typeof FIELD_KINDS)[ConditionField];
-
-export const OPS: Record<Kind, readonly string[]> = {
-	enum: ['in', 'notIn', 'changed', 'changedTo', 'changedFrom'],
-	ref: ['in', 'notIn', 'isEmpty', 'isNotEmpty', 'changed', 'changedTo', 'changedFrom'],
-	text: [
-		'changed',
-		'contains',
-		'notContains',
-		'is',
-		'isNot',
-		'startsWith',
-		'endsWith',
-		'isEmpty',
-		'isNotEmpty'
-	],
-	tags: ['includesAny', 'includesAll', 'excludes', 'isEmpty', 'isNotEmpty', 'changed'],
-	custom: [
-		'is',
-		'isNot',
-		'contains',
-		'notContains',
-		'gt',
-		'lt',
-		'isEmpty',
-		'isNotEmpty',
-		'changed'
-	],
-	time: ['within', 'outside']
-};
-const LIST_OPS = new Set([
-	'in',
-	'notIn',
-	'changedTo',
-	'changedFrom',
-	'includesAny',
-	'includesAll',
-	'excludes'
-]);
-const NO_VALUE_OPS = new Set(['isEmpty', 'isNotEmpty', 'changed']);
-const CHANGE_OPS = new Set(['changed', 'changedTo', 'changedFrom']);
 const ENUM_VALUES: Partial<Record<ConditionField, readonly string[]>> = {
 	status: STATUSES,
 	priority: PRIORITIES,

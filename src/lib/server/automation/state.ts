@@ -13,6 +13,9 @@ export interface LoadedRule {
 	stopProcessing: boolean;
 	conditions: Conditions;
 	actions: Action[];
+	/** Time rules: what the time counts from, and how long. */
+	timeAnchor: string | null;
+	timeMinutes: number | null;
 }
 
 /** The ticket a run works on: rules see each other's changes in order. */

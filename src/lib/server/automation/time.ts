@@ -38,18 +38,12 @@ export interface TimePass {
  */
 export async function runTimeRules(now = new Date()): Promise<TimePass> {
 	const started = Date.now();
-	const rules = (await loadRules(db(), 'TIME')) as TimeRule[];
-	const timed = await db().automationRule.findMany({
-		where: { id: { in: rules.map((r) => r.id) } },
-		select: { id: true, timeAnchor: true, timeMinutes: true }
-	});
+	const rules = (await loadRules(db(), 'TIME')).filter(
+		(r): r is TimeRule => !!r.timeAnchor && !!r.timeMinutes
+	);
 	const pass: TimePass = { rules: 0, checked: 0, acted: 0, ms: 0 };
 	const policies = rules.length ? await loadPolicies(db()) : [];
 	for (const rule of rules) {
-		const t = timed.find((x) => x.id === rule.id);
-		if (!t?.timeAnchor || !t.timeMinutes) continue;
-		rule.timeAnchor = t.timeAnchor as TimeAnchor;
-		rule.timeMinutes = t.timeMinutes;
 		pass.rules++;
 		try {
 			const { checked, acted } = await runTimeRule(rule, now, policies);

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { config } from '../config';
 import { db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
+import { runningJobs } from '../jobs';
 import { log } from '../log';
 import { toRestTicket, ticketPages } from '../tickets/rest-json';
 import { ticketSelect } from '../tickets/select';
@@ -188,11 +189,15 @@ async function attempt(
 	return outcome;
 }
 
-/** Sends a delivery again now (admin "redeliver"): a new try, the retry count started over. */
+/**
+ * Sends a delivery again now (admin "redeliver"): a new try, the retry count started over, and
+ * the webhook job nudged.
+ */
 export async function redeliver(id: string): Promise<boolean> {
 	const res = await db().webhookDelivery.updateMany({
 		where: { id },
 		data: { status: 'PENDING', attempts: 0, nextAttemptAt: new Date(), leasedUntil: null }
 	});
+	if (res.count) await runningJobs()?.send(WEBHOOK_JOB, {});
 	return res.count > 0;
 }

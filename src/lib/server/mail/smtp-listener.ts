@@ -8,9 +8,11 @@ import {
 import { db } from '../db/client';
 import { log } from '../log';
 import { processInbound } from './ingest';
+import type { Actor } from '../identity/users';
 import {
 	getSmtpListenerSettings,
 	readTlsFiles,
+	setSmtpListenerSettings,
 	type SmtpListenerSettings
 } from './listener-settings';
 import { storeRaw } from './receive';
@@ -212,4 +214,11 @@ export async function stopSmtpListener(): Promise<void> {
 export async function restartSmtpListener(): Promise<SmtpListener | null> {
 	await stopSmtpListener();
 	return startConfiguredSmtpListener();
+}
+
+/** Admin → Mail: stores the listener settings and applies them to this instance's listener. */
+export async function saveSmtpListenerSettings(actor: Actor, input: unknown) {
+	const settings = await setSmtpListenerSettings(actor, input);
+	await restartSmtpListener();
+	return settings;
 }

@@ -14,7 +14,6 @@ import { previewRule } from '../../automation/preview';
 import { TRIGGERS } from '../../automation/schemas';
 import { redeliver } from '../../automation/webhooks';
 import { notFound } from '../../errors';
-import { runningJobs } from '../../jobs';
 import { draftInput } from '../../sla/admin-schemas';
 import { actorOf, permitted, router } from '../init';
 
@@ -44,7 +43,5 @@ export const automationRouter = router({
 	preview: manage.input(draftInput).mutation(({ input }) => previewRule(input)),
 	redeliver: manage.input(byId).mutation(async ({ input }) => {
 		if (!(await redeliver(input.id))) throw notFound('Delivery not found.');
-
-		await runningJobs()?.send('automation.webhooks', {});
 	})
 });

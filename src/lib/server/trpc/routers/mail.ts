@@ -11,8 +11,8 @@ import {
 	updateAccount
 } from '../../mail/accounts';
 import { discardInbound, listInbound, retryInbound } from '../../mail/failed';
-import { getSmtpListenerSettings, setSmtpListenerSettings } from '../../mail/listener-settings';
-import { restartSmtpListener } from '../../mail/smtp-listener';
+import { getSmtpListenerSettings } from '../../mail/listener-settings';
+import { saveSmtpListenerSettings } from '../../mail/smtp-listener';
 import { listTemplates, resetTemplate, saveTemplate, TEMPLATE_KEYS } from '../../mail/templates';
 import { draftInput } from '../../sla/admin-schemas';
 import { actorOf, permitted, router } from '../init';
@@ -45,11 +45,9 @@ export const mailRouter = router({
 	}),
 	listener: router({
 		get: manage.query(() => getSmtpListenerSettings()),
-		set: manage.input(draftInput).mutation(async ({ input, ctx }) => {
-			const settings = await setSmtpListenerSettings(actorOf(ctx), input);
-			await restartSmtpListener();
-			return settings;
-		})
+		set: manage
+			.input(draftInput)
+			.mutation(({ input, ctx }) => saveSmtpListenerSettings(actorOf(ctx), input))
 	}),
 	templates: router({
 		list: manage.query(() => listTemplates()),

@@ -1,72 +1,11 @@
-import type { ConditionField, Trigger } from '$lib/server/automation/schemas';
+import { CHANGE_OPS, FIELD_KINDS, OPS, type ConditionField, type Trigger } from '$lib/automation';
 
 /**
- * The rule language as the editor shows it: a browser-safe mirror of the field kinds and operators
- * of `$lib/server/automation/schemas.ts` (typed against it, so a new field fails svelte-check
- * here), with the words the admin reads.
+ * The rule language as the editor shows it: the words the admin reads for the vocabulary in
+ * `$lib/automation.ts` (shared with the server's schemas).
  */
-export type { ConditionField, Trigger };
-export type Kind = 'enum' | 'ref' | 'text' | 'tags' | 'custom' | 'time';
-
-export const FIELD_KINDS = {
-	status: 'enum',
-	priority: 'enum',
-	source: 'enum',
-	type: 'ref',
-	category: 'ref',
-	group: 'ref',
-	assignee: 'ref',
-	requester: 'ref',
-	subject: 'text',
-	description: 'text',
-	text: 'text',
-	requesterEmail: 'text',
-	requesterDepartment: 'text',
-	tags: 'tags',
-	custom: 'custom',
-	time: 'time',
-	replyAuthor: 'enum',
-	replyKind: 'enum'
-} as const satisfies Record<ConditionField, Kind>;
-
-export const OPS: Record<Kind, readonly string[]> = {
-	enum: ['in', 'notIn', 'changed', 'changedTo', 'changedFrom'],
-	ref: ['in', 'notIn', 'isEmpty', 'isNotEmpty', 'changed', 'changedTo', 'changedFrom'],
-	text: [
-		'contains',
-		'notContains',
-		'is',
-		'isNot',
-		'startsWith',
-		'endsWith',
-		'isEmpty',
-		'isNotEmpty'
-	],
-	tags: ['includesAny', 'includesAll', 'excludes', 'isEmpty', 'isNotEmpty', 'changed'],
-	custom: [
-		'is',
-		'isNot',
-		'contains',
-		'notContains',
-		'gt',
-		'lt',
-		'isEmpty',
-		'isNotEmpty',
-		'changed'
-	],
-	time: ['within', 'outside']
-};
-export const LIST_OPS = new Set([
-	'in',
-	'notIn',
-	'changedTo',
-	'changedFrom',
-	'includesAny',
-	'includesAll',
-	'excludes'
-]);
-export const NO_VALUE_OPS = new Set(['isEmpty', 'isNotEmpty', 'changed']);
-export const CHANGE_OPS = new Set(['changed', 'changedTo', 'changedFrom']);
+export type { ConditionField, Kind, Trigger } from '$lib/automation';
+export { CHANGE_OPS, FIELD_KINDS, LIST_OPS, NO_VALUE_OPS, OPS } from '$lib/automation';
 
 export const TRIGGER_LABELS: Record<Trigger, string> = {
 	CREATED: 'When a ticket is created',
